@@ -1,0 +1,93 @@
+"""Heading text → the id the rendered page really carries.
+
+The `toc` extension slugifies the *rendered* heading (inline Markdown applied,
+tags stripped, entities unescaped) and de-duplicates with `_1`, `_2`, ….
+Rendering every heading of a large vault would cost a Markdown pass per
+heading, so we reproduce that plain text from the source instead, with the
+same slugify callable and separator that `mkdocs.yml` gives `toc`.
+The plugin double-checks the prediction against each page's real toc after
+rendering and corrects any link whose anchor turned out different.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable
+
+from markdown.extensions.toc import slugify as default_slugify
+from markdown.extensions.toc import unique
+
+from .grammar import INLINE_COMMENT_RE, WIKILINK_RE, display_text, parse_target
+
+Slugify = Callable[[str, str], str]
+
+# `{#custom-id .class}` or `{: #id }` at the end of a heading (attr_list).
+_ATTR_LIST_RE = re.compile(r"\s*\{:?(?P<attrs>[^}]*)\}\s*$")
+_ATTR_ID_RE = re.compile(r"(?:^|\s)#(?P<id>[^\s}]+)")
+_CLOSING_HASHES_RE = re.compile(r"(?:^|\s+)#+\s*$")
+_IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK_RE = re.compile(r"\[(?P<text>[^\]]*)\]\([^)]*\)")
+_CODE_RE = re.compile(r"(?<!`)(`+)(?!`)(?P<code>.+?)(?<!`)\1(?!`)")
+_TAG_RE = re.compile(r"<[^>]+>")
+_STRONG_EM_RE = re.compile(r"(?<![\w\\])(\*{1,3}|_{1,3})(?=\S)(?P<inner>.+?)(?<=\S)\1(?!\w)")
+_ESCAPE_RE = re.compile(r"\\(?P<char>[\\`*_{}\[\]()#+\-.!|~=^$<>])")
+
+
+def strip_heading_markup(text: str) -> tuple[str, str | None]:
+    """Return the heading's plain text as `toc` will see it, and an explicit id if any."""
+    explicit_id = None
+    attr = _ATTR_LIST_RE.search(text)
+    if attr:
+        id_match = _ATTR_ID_RE.search(attr.group("attrs"))
+        if id_match:
+            explicit_id = id_match.group("id")
+        text = text[: attr.start()]
+    text = _CLOSING_HASHES_RE.sub("", text)
+    text = INLINE_COMMENT_RE.sub("", text)
+    codes: list[str] = []
+
+    def stash_code(match: re.Match[str]) -> str:
+        codes.append(match.group("code").strip())
+        return f"\x02{len(codes) - 1}\x03"
+
+    text = _CODE_RE.sub(stash_code, text)
+    text = WIKILINK_RE.sub(
+        lambda m: "" if m.group("embed") else display_text(parse_target(m.group("body"))), text
+    )
+    text = _IMAGE_RE.sub("", text)
+    text = _LINK_RE.sub(lambda m: m.group("text"), text)
+    previous = None
+    while previous != text:
+        previous = text
+        text = _STRONG_EM_RE.sub(lambda m: m.group("inner"), text)
+    text = _ESCAPE_RE.sub(lambda m: m.group("char"), text)
+    text = _TAG_RE.sub("", text)
+    text = re.sub(r"\x02(\d+)\x03", lambda m: codes[int(m.group(1))], text)
+    return html.unescape(text).strip(), explicit_id
+
+
+class AnchorMaker:
+    """Turns the headings of one page into ids, in document order, like `toc`."""
+
+    def __init__(self, slugify: Slugify | None = None, separator: str = "-") -> None:
+        self.slugify = slugify or default_slugify
+        self.separator = separator
+
+    def anchors(self, heading_texts: Iterable[str], reserved: Iterable[str] = ()) -> list[str]:
+        """Ids for the headings of one page; `reserved` ids already exist on it."""
+        used = set(reserved)
+        counters: dict[str, int] = {}
+        result = []
+        for raw in heading_texts:
+            plain, explicit = strip_heading_markup(raw)
+            if explicit:
+                used.add(explicit)
+                result.append(explicit)
+                continue
+            result.append(unique(self.slugify(plain, self.separator), used, counters))
+        return result
+
+    def slug(self, text: str) -> str:
+        """Slug of one piece of text, without de-duplication."""
+        return self.slugify(strip_heading_markup(text)[0], self.separator)

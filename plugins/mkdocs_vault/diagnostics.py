@@ -1,0 +1,54 @@
+"""Warnings that read `vault/path/Note.md:LINE: problem (hint)`.
+
+MkDocs turns any WARNING into a failure under `--strict`, so reporting is just
+logging at the right level; this module only formats and de-duplicates (a
+section transcluded into three pages is still one broken link).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from mkdocs.plugins import get_plugin_logger
+
+log = get_plugin_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem at one place in one note."""
+
+    path: str
+    line: int
+    message: str
+    hint: str = ""
+    level: int = logging.WARNING
+
+    def __str__(self) -> str:
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{self.path}:{self.line}: {self.message}{hint}"
+
+
+class Diagnostics:
+    """Collects the diagnostics of one build, logging each once."""
+
+    def __init__(self) -> None:
+        self.seen: list[Diagnostic] = []
+        self._keys: set[Diagnostic] = set()
+
+    def reset(self) -> None:
+        """Forget the previous build (mkdocs serve rebuilds in the same process)."""
+        self.seen.clear()
+        self._keys.clear()
+
+    def report(
+        self, path: str, line: int, message: str, hint: str = "", level: int = logging.WARNING
+    ) -> None:
+        """Log a problem unless the same one was already logged in this build."""
+        diagnostic = Diagnostic(path, line, message, hint, level)
+        if diagnostic in self._keys:
+            return
+        self._keys.add(diagnostic)
+        self.seen.append(diagnostic)
+        log.log(level, str(diagnostic))

@@ -1,0 +1,191 @@
+"""The vault index: every note and attachment, known before any page renders.
+
+Built once per build from the scan results (O(vault)); lookups by case-folded
+file name, alias and path are dictionary hits, so resolving a link never walks
+the vault.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .anchors import AnchorMaker
+from .grammar import NOTE_EXTENSION
+from .scan import Block, Heading, Occurrence, ScanResult, scan_note, string_list
+
+
+def fold(text: str) -> str:
+    """Case-insensitive key, as Obsidian compares names."""
+    return text.casefold()
+
+
+@dataclass(eq=False)
+class Note:
+    """One Markdown note of the vault.
+
+    `src_uri` is the POSIX path inside the vault (`concepts/Softmax.md`);
+    `abs_path` the file on disk; `display_path` the path shown in warnings.
+    """
+
+    src_uri: str
+    abs_path: Path | None
+    display_path: str
+    scan: ScanResult
+    published: bool = True
+    text: str | None = field(default=None, repr=False)
+
+    @property
+    def stem(self) -> str:
+        """File name without `.md`: the note's name in Obsidian."""
+        return posixpath.splitext(posixpath.basename(self.src_uri))[0]
+
+    @property
+    def path_without_extension(self) -> str:
+        """`concepts/Softmax` for `concepts/Softmax.md`."""
+        return posixpath.splitext(self.src_uri)[0]
+
+    @property
+    def folder(self) -> str:
+        """The folder inside the vault, '' at the root."""
+        return posixpath.dirname(self.src_uri)
+
+    @property
+    def aliases(self) -> list[str]:
+        """Front-matter `aliases` (and the older `alias`)."""
+        meta = self.scan.meta
+        return string_list(meta.get("aliases")) + string_list(meta.get("alias"))
+
+    @property
+    def tags(self) -> list[str]:
+        """Front-matter `tags`, without a leading `#`."""
+        return [tag.lstrip("#") for tag in string_list(self.scan.meta.get("tags"))]
+
+    @property
+    def headings(self) -> list[Heading]:
+        """Headings in document order, anchors filled in by the index."""
+        return self.scan.headings
+
+    @property
+    def blocks(self) -> dict[str, Block]:
+        """`^block` ids of this note."""
+        return self.scan.blocks
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The source lines; read again only when a transclusion needs them."""
+        if self.text is None and self.abs_path is not None:
+            self.text = self.abs_path.read_text(encoding="utf-8-sig", errors="replace")
+        return (self.text or "").splitlines()
+
+    @cached_property
+    def occurrence_lines(self) -> dict[str, list[int]]:
+        """Every `[[...]]` as written → the lines where it appears, in order."""
+        lines: dict[str, list[int]] = defaultdict(list)
+        for occurrence in self.scan.occurrences:
+            lines[occurrence.raw].append(occurrence.line)
+        return lines
+
+    def section(self, heading: Heading) -> tuple[int, int]:
+        """Lines (1-based, inclusive) of a heading's section, sub-sections included."""
+        end = len(self.lines)
+        for other in self.headings:
+            if other.line > heading.line and other.level <= heading.level:
+                end = other.line - 1
+                break
+        return heading.line, end
+
+
+@dataclass(eq=False)
+class Attachment:
+    """A non-Markdown file of the vault (image, PDF, …)."""
+
+    src_uri: str
+
+    @property
+    def name(self) -> str:
+        """File name with extension."""
+        return posixpath.basename(self.src_uri)
+
+
+class VaultIndex:
+    """Names, paths and aliases → notes and attachments, for one build."""
+
+    def __init__(self, anchor_maker: AnchorMaker | None = None) -> None:
+        self.anchor_maker = anchor_maker or AnchorMaker()
+        self.notes: dict[str, Note] = {}
+        self.attachments: dict[str, Attachment] = {}
+        self._notes_by_name: dict[str, list[Note]] = defaultdict(list)
+        self._notes_by_alias: dict[str, list[Note]] = defaultdict(list)
+        self._attachments_by_name: dict[str, list[Attachment]] = defaultdict(list)
+        self._folded_uris: dict[str, list[Note | Attachment]] = defaultdict(list)
+
+    def add_note(
+        self,
+        src_uri: str,
+        text: str,
+        abs_path: Path | None = None,
+        display_path: str | None = None,
+    ) -> Note:
+        """Scan and index one note. Text is dropped after the scan to keep memory flat."""
+        scan = scan_note(text)
+        published = scan.meta.get("publish", True) is not False
+        note = Note(src_uri, abs_path, display_path or src_uri, scan, published)
+        if abs_path is None:
+            note.text = text
+        anchors = self.anchor_maker.anchors(h.text for h in scan.headings)
+        for heading, anchor in zip(scan.headings, anchors):
+            heading.anchor = anchor
+        self.notes[src_uri] = note
+        self._notes_by_name[fold(note.stem)].append(note)
+        self._folded_uris[fold(src_uri)].append(note)
+        for alias in note.aliases:
+            self._notes_by_alias[fold(alias)].append(note)
+        return note
+
+    def add_attachment(self, src_uri: str) -> Attachment:
+        """Index one non-Markdown file."""
+        attachment = Attachment(src_uri)
+        self.attachments[src_uri] = attachment
+        self._attachments_by_name[fold(attachment.name)].append(attachment)
+        self._folded_uris[fold(src_uri)].append(attachment)
+        return attachment
+
+    def notes_named(self, name: str) -> list[Note]:
+        """Notes whose file name (without `.md`) equals `name`, ignoring case."""
+        return self._notes_by_name.get(fold(name), [])
+
+    def notes_aliased(self, alias: str) -> list[Note]:
+        """Notes that list `alias` in their front matter, ignoring case."""
+        return self._notes_by_alias.get(fold(alias), [])
+
+    def attachments_named(self, name: str) -> list[Attachment]:
+        """Attachments whose file name equals `name`, ignoring case."""
+        return self._attachments_by_name.get(fold(name), [])
+
+    def by_uri(self, src_uri: str) -> list[Note | Attachment]:
+        """Files at exactly this vault path, ignoring case."""
+        return self._folded_uris.get(fold(src_uri), [])
+
+    def all_names(self) -> list[str]:
+        """Every note name and alias, for "did you mean" hints."""
+        names = [note.stem for note in self.notes.values() if note.published]
+        names += [alias for note in self.notes.values() if note.published for alias in note.aliases]
+        return names
+
+    def all_attachment_names(self) -> list[str]:
+        """Every attachment file name, for "did you mean" hints."""
+        return [attachment.name for attachment in self.attachments.values()]
+
+
+def note_extension_stripped(path: str) -> str:
+    """`Note.md` → `Note`; other names unchanged."""
+    if path.lower().endswith("." + NOTE_EXTENSION):
+        return path[: -len(NOTE_EXTENSION) - 1]
+    return path
+
+
+__all__ = ["Attachment", "Block", "Heading", "Note", "Occurrence", "VaultIndex", "fold"]

@@ -1,0 +1,319 @@
+"""Obsidian syntax inside Python-Markdown, so code is never touched.
+
+Why these processor types and priorities:
+
+* Fenced code is stashed by superfences' preprocessor (25) and indented code
+  is claimed by the `code` block processor (80) before any block processor of
+  ours runs; code spans are taken by `backtick` (190) before our inline
+  patterns (187 and below) see the text. So `[[x]]` inside code stays literal
+  without our code ever looking for code.
+* Comments run first among ours (block 75, inline 187) so links inside a
+  comment are neither rendered nor reported.
+* Wikilinks (185) run before `escape` (180) because Obsidian reads `\\|`
+  inside a table cell as the alias pipe, and before `reference`/`link`
+  (170/160), which would otherwise read `[[x]]` as a reference link.
+* A whole-line `![[Note]]` is a block (74): transcluded Markdown contains
+  paragraphs and lists, which cannot live inside a `<p>`.
+* `hashheader` is replaced: Obsidian needs a space after `#`, so `#tag` at the
+  start of a line is a tag, not a heading.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from markdown import Extension
+from markdown.blockprocessors import BlockProcessor, HashHeaderProcessor
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+from mkdocs.utils import get_relative_url
+
+from .grammar import (
+    BLOCK_ID_LINE_RE,
+    BLOCK_ID_TAIL_RE,
+    INLINE_COMMENT_RE,
+    WIKILINK_PATTERN,
+    mask_code_spans,
+    parse_target,
+)
+from .resolve import Problem, block_anchor
+
+if TYPE_CHECKING:
+    from .render import LinkRenderer
+
+_EMBED_LINE_RE = re.compile(r"^[ \t]*(?P<link>!\[\[(?P<body>[^\[\]\n]*?)\]\])[ \t]*$")
+_BLOCK_ID_CLASS = "vault-block-id"
+
+
+class VaultMarkdownExtension(Extension):
+    """Registers the Obsidian processors; `get_renderer` returns the live renderer."""
+
+    def __init__(self, get_renderer, obsidian_headings: bool = True) -> None:
+        super().__init__()
+        self.get_renderer = get_renderer
+        self.obsidian_headings = obsidian_headings
+
+    def extendMarkdown(self, md) -> None:  # noqa: N802 (Python-Markdown's name)
+        """Register every processor with the priority explained in the module docstring."""
+        renderer = self.get_renderer()
+        if renderer is None:
+            return
+        parser = md.parser
+        if self.obsidian_headings:
+            parser.blockprocessors.register(ObsidianHashHeaderProcessor(parser), "hashheader", 70)
+        parser.blockprocessors.register(CommentBlockProcessor(parser), "vault_comment", 75)
+        parser.blockprocessors.register(EmbedBlockProcessor(parser, renderer), "vault_embed", 74)
+        parser.blockprocessors.register(BlockIdLineProcessor(parser), "vault_block_id_line", 73)
+        md.inlinePatterns.register(CommentInlineProcessor(INLINE_COMMENT_RE.pattern, md), "vault_comment", 187)
+        md.inlinePatterns.register(WikilinkInlineProcessor(WIKILINK_PATTERN, md, renderer), "vault_wikilink", 185)
+        md.inlinePatterns.register(BlockIdInlineProcessor(BLOCK_ID_TAIL_RE.pattern, md), "vault_block_id", 184)
+        # After inline (20): move block ids onto their paragraph / list item.
+        md.treeprocessors.register(BlockIdTreeprocessor(md), "vault_block_ids", 19)
+        # Before MkDocs' relpath (0): Obsidian resolution for ordinary Markdown links.
+        md.treeprocessors.register(MarkdownLinkTreeprocessor(md, renderer), "vault_md_links", 2)
+        if renderer.context.nested:
+            # Inside a transclusion MkDocs' relpath processor is absent: map links ourselves.
+            md.treeprocessors.register(RebaseTreeprocessor(md, renderer), "vault_rebase", 0)
+
+
+class ObsidianHashHeaderProcessor(HashHeaderProcessor):
+    """`# Heading` needs a space; `#tag` stays text."""
+
+    RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?=[ \t]|\n|$)(?P<header>(?:\\.|[^\\])*?)#*(?:\n|$)")
+
+
+class CommentBlockProcessor(BlockProcessor):
+    """`%%` that is not closed within its block hides every block up to the closing `%%`."""
+
+    def test(self, parent, block) -> bool:
+        return mask_code_spans(block).count("%%") % 2 == 1
+
+    def run(self, parent, blocks) -> None:
+        block = blocks.pop(0)
+        masked = mask_code_spans(block)
+        opener = masked.rfind("%%")
+        before, rest = block[:opener], block[opener + 2 :]
+        while "%%" not in mask_code_spans(rest) and blocks:
+            rest = blocks.pop(0)
+        after = ""
+        masked_rest = mask_code_spans(rest)
+        if "%%" in masked_rest:
+            after = rest[masked_rest.index("%%") + 2 :]
+        if after.strip():
+            blocks.insert(0, after.strip("\n"))
+        if before.strip():
+            self.parser.parseBlocks(parent, [before.rstrip()])
+
+
+class CommentInlineProcessor(InlineProcessor):
+    """`%%comment%%` inside a paragraph disappears."""
+
+    def handleMatch(self, m, data):  # noqa: N802
+        return "", m.start(0), m.end(0)
+
+
+class WikilinkInlineProcessor(InlineProcessor):
+    """`[[...]]` and inline `![[...]]`."""
+
+    def __init__(self, pattern, md, renderer: LinkRenderer) -> None:
+        super().__init__(pattern, md)
+        self.renderer = renderer
+
+    def handleMatch(self, m, data):  # noqa: N802
+        raw, body = m.group(0), m.group("body")
+        if not m.group("embed"):
+            return self.renderer.link(raw, body), m.start(0), m.end(0)
+        element, html = self.renderer.embed(raw, body)
+        if element is not None:
+            return element, m.start(0), m.end(0)
+        return self.md.htmlStash.store(html), m.start(0), m.end(0)
+
+
+class EmbedBlockProcessor(BlockProcessor):
+    """A line that is only `![[Note...]]`: transclude as a block, split the paragraph around it."""
+
+    def __init__(self, parser, renderer: LinkRenderer) -> None:
+        super().__init__(parser)
+        self.renderer = renderer
+
+    def _embed_line(self, block: str) -> int | None:
+        for number, line in enumerate(block.split("\n")):
+            match = _EMBED_LINE_RE.match(line)
+            if match and self._is_note(match.group("body")):
+                return number
+        return None
+
+    def _is_note(self, body: str) -> bool:
+        target = parse_target(body)
+        context = self.renderer.context
+        if not target.path:
+            return True
+        return self.renderer.resolver.resolve_path(target.path, context.note).note is not None
+
+    def test(self, parent, block) -> bool:
+        return "![[" in block and self._embed_line(block) is not None
+
+    def run(self, parent, blocks) -> None:
+        block = blocks.pop(0)
+        lines = block.split("\n")
+        number = self._embed_line(block)
+        assert number is not None
+        before, after = lines[:number], lines[number + 1 :]
+        if before:
+            self.parser.parseBlocks(parent, ["\n".join(before)])
+        match = _EMBED_LINE_RE.match(lines[number])
+        element, html = self.renderer.embed(match.group("link"), match.group("body"))
+        if element is not None:
+            paragraph = etree.SubElement(parent, "p")
+            paragraph.append(element)
+        else:
+            holder = etree.SubElement(parent, "div", {"class": "vault-embed-holder"})
+            holder.text = self.parser.md.htmlStash.store(html)
+        if after:
+            blocks.insert(0, "\n".join(after))
+
+
+class BlockIdLineProcessor(BlockProcessor):
+    """`^id` alone after a list, table or quote names that block."""
+
+    def test(self, parent, block) -> bool:
+        return bool(BLOCK_ID_LINE_RE.match(block)) and "\n" not in block.strip()
+
+    def run(self, parent, blocks) -> None:
+        block_id = BLOCK_ID_LINE_RE.match(blocks.pop(0)).group("id")
+        previous = parent[-1] if len(parent) else None
+        if previous is not None and "id" not in previous.attrib:
+            previous.set("id", block_anchor(block_id))
+        else:
+            etree.SubElement(parent, "span", {"id": block_anchor(block_id), "class": _BLOCK_ID_CLASS})
+
+
+class BlockIdInlineProcessor(InlineProcessor):
+    """` ^id` at the end of a paragraph or list item: hidden, becomes an anchor."""
+
+    def handleMatch(self, m, data):  # noqa: N802
+        marker = etree.Element("span", {"class": _BLOCK_ID_CLASS, "data-block-id": m.group("id")})
+        return marker, m.start(0), m.end(0)
+
+
+class BlockIdTreeprocessor(Treeprocessor):
+    """Give the paragraph/list item the `^id`, so a link scrolls to its start."""
+
+    def run(self, root) -> None:
+        for parent in root.iter():
+            for child in list(parent):
+                block_id = child.get("data-block-id") if child.tag == "span" else None
+                if block_id is None:
+                    continue
+                if "id" not in parent.attrib and parent is not root:
+                    parent.set("id", block_anchor(block_id))
+                    _remove_keeping_tail(parent, child)
+                else:
+                    del child.attrib["data-block-id"]
+                    child.set("id", block_anchor(block_id))
+        # Strip the whitespace the marker left at the end of its block.
+        for element in root.iter():
+            if element.get("id", "").startswith("^"):
+                if len(element) and element[-1].tail:
+                    element[-1].tail = element[-1].tail.rstrip()
+                elif element.text and not len(element):
+                    element.text = element.text.rstrip()
+
+
+def _remove_keeping_tail(parent, child) -> None:
+    tail = child.tail or ""
+    index = list(parent).index(child)
+    if index:
+        previous = parent[index - 1]
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(child)
+
+
+class MarkdownLinkTreeprocessor(Treeprocessor):
+    """`[x](My%20Note.md)` to a note elsewhere in the vault resolves like a wikilink."""
+
+    def __init__(self, md, renderer: LinkRenderer) -> None:
+        super().__init__(md)
+        self.renderer = renderer
+
+    def run(self, root) -> None:
+        renderer = self.renderer
+        if renderer.files is None:
+            return
+        for element in _links_and_images(root):
+            key = "href" if element.tag == "a" else "src"
+            url = element.get(key)
+            if not url or "vault-link" in element.get("class", "") or "vault-embed" in element.get("class", ""):
+                continue
+            scheme, netloc, path, query, fragment = urlsplit(url)
+            if scheme or netloc or not path or path.startswith("/"):
+                continue
+            path = unquote(path)
+            context = renderer.context
+            folder = context.note.folder
+            direct = _join(folder, path)
+            if renderer.files.get_file_from_path(direct) is not None:
+                continue
+            if renderer.files.get_file_from_path(path) is not None:
+                target_uri = path  # vault-root relative, as Obsidian writes "absolute" links
+            else:
+                resolution = renderer.resolver.resolve_path(path, context.note)
+                if not resolution.found:
+                    continue  # MkDocs reports it as well; ours would add nothing but a line
+                target = resolution.note or resolution.attachment
+                target_uri = target.src_uri
+            relative = _relpath(target_uri, folder)
+            element.set(key, urlunsplit(("", "", relative, query, fragment)))
+
+
+class RebaseTreeprocessor(Treeprocessor):
+    """Inside a transclusion: map links written relative to the origin note to final URLs."""
+
+    def __init__(self, md, renderer: LinkRenderer) -> None:
+        super().__init__(md)
+        self.renderer = renderer
+
+    def run(self, root) -> None:
+        renderer = self.renderer
+        origin = renderer.context.note
+        for element in _links_and_images(root):
+            key = "href" if element.tag == "a" else "src"
+            url = element.get(key)
+            if not url:
+                continue
+            scheme, netloc, path, query, fragment = urlsplit(url)
+            if scheme or netloc or path.startswith("/"):
+                continue
+            target_uri = _join(origin.folder, unquote(path)) if path else origin.src_uri
+            file = renderer.files.get_file_from_path(target_uri) if renderer.files else None
+            if file is None or renderer.page_file is None:
+                if path:
+                    renderer.report(
+                        renderer.context.first_line,
+                        Problem(f"link '{url}' in an embedded note points to no file", "fix the link"),
+                    )
+                continue
+            new = get_relative_url(file.url, renderer.page_file.url)
+            element.set(key, urlunsplit(("", "", new, query, fragment)))
+
+
+def _links_and_images(root):
+    return [element for element in root.iter() if element.tag in ("a", "img")]
+
+
+def _join(folder: str, path: str) -> str:
+    import posixpath
+
+    return posixpath.normpath(posixpath.join(folder, path)).lstrip("/")
+
+
+def _relpath(target_uri: str, folder: str) -> str:
+    import posixpath
+    from urllib.parse import quote
+
+    return quote(posixpath.relpath(target_uri, folder or "."))

@@ -1,0 +1,191 @@
+"""The `vault` MkDocs plugin: publish an Obsidian vault with Obsidian-exact links.
+
+A thin adapter; the work is done by the stage modules. Hooks:
+
+* `on_config`  — read the `toc` slugify, add our Markdown extension and stylesheet.
+* `on_files`   — scan and index every note and attachment (once per build),
+                 drop `publish: false` notes.
+* `on_page_markdown` — tell the renderer which note the next page is.
+* `on_page_content`  — record the ids the page really rendered.
+* `on_env`     — all pages are rendered: correct any link whose predicted
+                 heading anchor differs from the real one.
+* `on_post_page` — apply those corrections.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import markdown
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from .anchors import AnchorMaker
+from .diagnostics import Diagnostics
+from .index import Note, VaultIndex
+from .markdown_ext import VaultMarkdownExtension
+from .render import LinkRenderer
+
+log = get_plugin_logger(__name__)
+
+_ASSET_DIR = Path(__file__).parent / "assets"
+_STYLESHEET = "assets/mkdocs_vault/vault.css"
+
+
+class VaultConfig(base.Config):
+    """Options of the `vault` plugin."""
+
+    enabled = c.Type(bool, default=True)
+    """Turn the whole plugin off (the vault is then plain MkDocs Markdown)."""
+
+    obsidian_headings = c.Type(bool, default=True)
+    """Require a space after `#` for headings, as Obsidian does, so `#tag` lines stay text."""
+
+    max_embed_depth = c.Type(int, default=10)
+    """How many transclusions may nest before the chain is cut and reported."""
+
+    stylesheet = c.Type(bool, default=True)
+    """Add the plugin's small stylesheet (broken links, embeds) to `extra_css`."""
+
+
+class VaultPlugin(BasePlugin[VaultConfig]):
+    """Resolves `[[wikilinks]]`, `![[embeds]]`, `%%comments%%` and `^block` ids."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.diagnostics = Diagnostics()
+        self.index = VaultIndex()
+        self.renderer: LinkRenderer | None = None
+        self._mkdocs_config: MkDocsConfig | None = None
+        self._real_ids: dict[str, set[str]] = {}
+        self._real_toc: dict[str, dict[str, str]] = {}
+        self._corrections: dict[str, dict[str, str]] = {}
+
+    # -- configuration ------------------------------------------------------------------
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        self._mkdocs_config = config
+        toc = config.mdx_configs.get("toc", {})
+        self.anchor_maker = AnchorMaker(toc.get("slugify"), toc.get("separator", "-"))
+        config.markdown_extensions.append(
+            VaultMarkdownExtension(lambda: self.renderer, self.config.obsidian_headings)
+        )
+        if self.config.stylesheet and _STYLESHEET not in config.extra_css:
+            config.extra_css.append(_STYLESHEET)
+        return config
+
+    # -- scan + index -------------------------------------------------------------------
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled:
+            return None
+        self.diagnostics.reset()
+        self._real_ids.clear()
+        self._real_toc.clear()
+        self._corrections.clear()
+        index = VaultIndex(self.anchor_maker)
+        base_dir = os.path.dirname(config.config_file_path or os.getcwd())
+        unpublished = []
+        for file in files:
+            if file.is_documentation_page():
+                if file.abs_src_path is None:
+                    note = index.add_note(file.src_uri, file.content_string, None, file.src_uri)
+                else:
+                    path = Path(file.abs_src_path)
+                    text = path.read_text(encoding="utf-8-sig", errors="replace")
+                    display = os.path.relpath(file.abs_src_path, base_dir).replace(os.sep, "/")
+                    note = index.add_note(file.src_uri, text, path, display)
+                if note.scan.meta_error:
+                    self.diagnostics.report(note.display_path, 1, note.scan.meta_error, "fix the YAML")
+                if not note.published:
+                    unpublished.append(file)
+            else:
+                index.add_attachment(file.src_uri)
+        for file in unpublished:
+            files.remove(file)
+        if self.config.stylesheet:
+            files.append(
+                File.generated(config, _STYLESHEET, abs_src_path=str(_ASSET_DIR / "vault.css"))
+            )
+        self.index = index
+        self.renderer = LinkRenderer(
+            index,
+            self.diagnostics,
+            files,
+            markdown_factory=self._nested_markdown,
+            max_embed_depth=self.config.max_embed_depth,
+        )
+        return files
+
+    def _nested_markdown(self, renderer: LinkRenderer) -> markdown.Markdown:
+        """A fresh Markdown with the page's extensions, for a transclusion."""
+        config = self._mkdocs_config
+        assert config is not None
+        return markdown.Markdown(
+            extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {}
+        )
+
+    # -- pages --------------------------------------------------------------------------
+    def on_page_markdown(self, markdown_text: str, /, *, page: Page, config, files) -> str | None:
+        if not self.config.enabled or self.renderer is None:
+            return None
+        note = self.index.notes.get(page.file.src_uri)
+        if note is None:  # a page another plugin generated: index it on the fly
+            note = self.index.add_note(page.file.src_uri, markdown_text, None, page.file.src_uri)
+        self.renderer.begin_page(note, page.file)
+        return None
+
+    def on_page_content(self, html: str, /, *, page: Page, config, files) -> str | None:
+        if not self.config.enabled:
+            return None
+        self._real_ids[page.file.src_uri] = set(page.present_anchor_ids or ())
+        self._real_toc[page.file.src_uri] = {
+            _normal(item.title): item.id for item in _walk_toc(page.toc)
+        }
+        return None
+
+    def on_env(self, env, /, *, config, files):
+        """Every page is rendered: check the heading anchors we predicted."""
+        if not self.config.enabled or self.renderer is None:
+            return env
+        for (target_uri, anchor), _ in self.renderer.emitted_anchors.items():
+            real = self._real_ids.get(target_uri)
+            if real is None or anchor in real or anchor.startswith("^"):
+                continue
+            note = self.index.notes.get(target_uri)
+            heading = next((h for h in note.headings if h.anchor == anchor), None) if note else None
+            actual = self._real_toc[target_uri].get(_normal(heading.text)) if heading else None
+            if actual and actual != anchor:
+                self._corrections.setdefault(target_uri, {})[anchor] = actual
+                log.debug("anchor for %s#%s corrected to #%s", target_uri, anchor, actual)
+        return env
+
+    def on_post_page(self, output: str, /, *, page: Page, config) -> str | None:
+        if not self._corrections:
+            return None
+        for target_uri, mapping in self._corrections.items():
+            target = self.index.notes.get(target_uri)
+            if target is None:
+                continue
+            for wrong, right in mapping.items():
+                output = re.sub(
+                    r'(href="[^"#]*#)' + re.escape(wrong) + '"', r"\g<1>" + right + '"', output
+                )
+        return output
+
+
+def _walk_toc(toc):
+    for item in toc or ():
+        yield item
+        yield from _walk_toc(item.children)
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.casefold().split())

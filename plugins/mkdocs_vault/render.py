@@ -1,0 +1,292 @@
+"""Links and embeds → HTML elements, for the page being rendered.
+
+The renderer holds what the Markdown processors cannot know on their own: the
+index, the page being built and, for transclusions, the note whose text is
+being rendered (its *origin*). Links are always written relative to the origin
+note's source path (`../concepts/Softmax.md#definition`): on a page MkDocs'
+own relpath processor turns them into URLs; inside a transclusion our rebase
+processor does the same relative to the page that shows them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+import markdown
+from markdown.util import AtomicString
+from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
+
+from .diagnostics import Diagnostics
+from .grammar import (
+    AUDIO_EXTENSIONS,
+    BLOCK_ID_LINE_RE,
+    BLOCK_ID_TAIL_RE,
+    IMAGE_EXTENSIONS,
+    VIDEO_EXTENSIONS,
+    LinkTarget,
+    display_text,
+    extension_of,
+    parse_size,
+    parse_target,
+)
+from .index import Note, VaultIndex
+from .resolve import Problem, Resolution, Resolver
+
+_CLASS_TOKEN_RE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+@dataclass
+class RenderContext:
+    """The note whose text is being rendered and where in it we are."""
+
+    note: Note
+    first_line: int = 1
+    last_line: int | None = None
+    chain: tuple[str, ...] = ()
+    counters: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def nested(self) -> bool:
+        """True inside a transclusion."""
+        return bool(self.chain)
+
+
+class LinkRenderer:
+    """Renders wikilinks and embeds for one page at a time (reset per page)."""
+
+    def __init__(
+        self,
+        index: VaultIndex,
+        diagnostics: Diagnostics,
+        files: Files | None = None,
+        markdown_factory=None,
+        max_embed_depth: int = 10,
+    ) -> None:
+        self.index = index
+        self.resolver = Resolver(index)
+        self.diagnostics = diagnostics
+        self.files = files
+        self.markdown_factory = markdown_factory
+        self.max_embed_depth = max_embed_depth
+        self.page_file: File | None = None
+        self.stack: list[RenderContext] = []
+        # (target src_uri, anchor) pairs emitted, checked against real ids after rendering.
+        self.emitted_anchors: dict[tuple[str, str], tuple[str, int]] = {}
+
+    # -- page lifecycle -----------------------------------------------------------------
+    def begin_page(self, note: Note, page_file: File | None) -> None:
+        """Start rendering `note` as the page `page_file`."""
+        self.page_file = page_file
+        self.stack = [RenderContext(note)]
+
+    @property
+    def context(self) -> RenderContext:
+        """The innermost render context."""
+        return self.stack[-1]
+
+    # -- diagnostics --------------------------------------------------------------------
+    def line_of(self, raw: str) -> int:
+        """The source line of the next occurrence of `raw` in the current context."""
+        context = self.context
+        count = context.counters.get(raw, 0)
+        context.counters[raw] = count + 1
+        lines = [
+            line
+            for line in context.note.occurrence_lines.get(raw, [])
+            if line >= context.first_line
+            and (context.last_line is None or line <= context.last_line)
+        ]
+        if count < len(lines):
+            return lines[count]
+        return lines[-1] if lines else context.first_line
+
+    def report(self, line: int, problem: Problem, note: Note | None = None) -> None:
+        """Report a problem at `line` of the current origin note."""
+        note = note or self.context.note
+        self.diagnostics.report(note.display_path, line, problem.message, problem.hint)
+
+    # -- links --------------------------------------------------------------------------
+    def href_for(self, resolution: Resolution) -> str:
+        """A link relative to the origin note's source, `.md` kept for MkDocs to map."""
+        context = self.context
+        target_uri = (resolution.note or resolution.attachment).src_uri
+        fragment = f"#{resolution.anchor}" if resolution.anchor else ""
+        if resolution.note is context.note and not context.nested and fragment:
+            return fragment
+        relative = posixpath.relpath(target_uri, context.note.folder or ".")
+        if resolution.note is not None and resolution.anchor:
+            self.emitted_anchors.setdefault(
+                (target_uri, resolution.anchor), (context.note.display_path, 0)
+            )
+        return quote(relative) + fragment
+
+    def link(self, raw: str, body: str) -> etree.Element:
+        """`[[...]]` → `<a>` (or a marked `<span>` when broken)."""
+        target = parse_target(body)
+        resolution = self.resolver.resolve(target, self.context.note)
+        line = self.line_of(raw)
+        for problem in resolution.problems:
+            self.report(line, problem)
+        text = display_text(target) or raw
+        if not resolution.found:
+            return broken(text, resolution.problems)
+        element = etree.Element("a", {"href": self.href_for(resolution), "class": "vault-link"})
+        element.text = AtomicString(text)
+        return element
+
+    # -- embeds -------------------------------------------------------------------------
+    def embed(self, raw: str, body: str) -> tuple[etree.Element | None, str | None]:
+        """`![[...]]` → an element (images, media, links) or raw HTML (transclusions)."""
+        target = parse_target(body)
+        resolution = self.resolver.resolve(target, self.context.note)
+        line = self.line_of(raw)
+        for problem in resolution.problems:
+            self.report(line, problem)
+        if not resolution.found:
+            return broken(display_text(target) or raw, resolution.problems, embed=True), None
+        if resolution.attachment is not None:
+            return self._attachment_embed(target, resolution), None
+        if resolution.problems and resolution.anchor is None and (target.headings or target.block):
+            # The note exists but the heading/block does not: link, don't dump the whole note.
+            return broken(display_text(target), resolution.problems, embed=True), None
+        return None, self.transclude(target, resolution, line)
+
+    def _attachment_embed(self, target: LinkTarget, resolution: Resolution) -> etree.Element:
+        attachment = resolution.attachment
+        assert attachment is not None
+        extension = extension_of(attachment.src_uri)
+        classes = ["vault-embed"] + [
+            token for token in (_CLASS_TOKEN_RE.sub("-", h).strip("-") for h in target.headings) if token
+        ]
+        if extension in IMAGE_EXTENSIONS:
+            text = target.text
+            alt = attachment.name
+            if text and "|" in text:
+                alt, text = text.rsplit("|", 1)
+            width, height = parse_size(text)
+            if width is None and text:
+                alt = text
+            element = etree.Element("img", {"src": self.href_for(resolution), "alt": alt})
+            if width is not None:
+                element.set("width", str(width))
+            if height is not None:
+                element.set("height", str(height))
+            element.set("class", " ".join(classes))
+            return element
+        url = self.final_url(attachment.src_uri)
+        if extension in AUDIO_EXTENSIONS:
+            return etree.Element("audio", {"src": url, "controls": "", "class": " ".join(classes)})
+        if extension in VIDEO_EXTENSIONS:
+            return etree.Element("video", {"src": url, "controls": "", "class": " ".join(classes)})
+        if extension == "pdf":
+            return etree.Element(
+                "iframe",
+                {"src": url, "class": " ".join(classes + ["vault-embed-pdf"]), "title": attachment.name},
+            )
+        element = etree.Element("a", {"href": self.href_for(resolution), "class": "vault-link"})
+        element.text = AtomicString(target.text or attachment.name)
+        return element
+
+    def final_url(self, src_uri: str) -> str:
+        """URL of a vault file relative to the page being built (for tags MkDocs won't map)."""
+        if self.files is None or self.page_file is None:
+            return quote(src_uri)
+        file = self.files.get_file_from_path(src_uri)
+        if file is None:
+            return quote(src_uri)
+        return get_relative_url(file.url, self.page_file.url)
+
+    def transclude(self, target: LinkTarget, resolution: Resolution, line: int) -> str:
+        """Render a note, section or block of another note as HTML for this page."""
+        note = resolution.note
+        assert note is not None
+        key = f"{note.src_uri}#{'#'.join(target.headings)}{'^' + resolution.block_id if resolution.block_id else ''}"
+        context = self.context
+        chain = context.chain or (f"{context.note.src_uri}#",)
+        if key in chain or (not target.headings and not resolution.block_id and f"{note.src_uri}#" in chain):
+            loop = " → ".join([*chain, key])
+            self.report(line, Problem(f"cyclic embed: {loop}", "remove one of the embeds"))
+            return _error_html(f"Cyclic embed of {display_text(target)}")
+        if len(chain) > self.max_embed_depth:
+            self.report(
+                line,
+                Problem(
+                    f"embed depth exceeds {self.max_embed_depth} at '{display_text(target)}'",
+                    "flatten the chain of embeds",
+                ),
+            )
+            return _error_html(f"Embed too deep: {display_text(target)}")
+
+        first, last = self._fragment_lines(note, resolution)
+        lines = note.lines[first - 1 : last]
+        if resolution.block_id:
+            lines = _strip_block_marker(lines, resolution.block_id)
+        text = "\n".join(lines)
+        self.stack.append(RenderContext(note, first, last, (*chain, key)))
+        try:
+            inner = self.markdown_factory(self) if self.markdown_factory else markdown.Markdown()
+            body = inner.convert(text)
+        finally:
+            self.stack.pop()
+        href = self.final_url(note.src_uri)
+        if resolution.anchor:
+            href += "#" + quote(resolution.anchor, safe="^")
+        title = display_text(target)
+        return (
+            f'<div class="vault-embed vault-embed-note" data-embed="{_attr(note.src_uri)}">'
+            f'<a class="vault-embed-link" href="{_attr(href)}" title="Open {_attr(title)}">{_text(title)}</a>'
+            f"{body}</div>"
+        )
+
+    def _fragment_lines(self, note: Note, resolution: Resolution) -> tuple[int, int]:
+        if resolution.heading is not None:
+            return note.section(resolution.heading)
+        if resolution.block_id is not None:
+            block = note.blocks[resolution.block_id]
+            return block.start, max(block.end, block.marker_line)
+        return note.scan.body_start, len(note.lines)
+
+
+def broken(text: str, problems: list[Problem], embed: bool = False) -> etree.Element:
+    """A visibly marked broken link, with the problem in its tooltip."""
+    element = etree.Element(
+        "span",
+        {
+            "class": "vault-link vault-link-broken" + (" vault-embed-broken" if embed else ""),
+            "title": "; ".join(p.message for p in problems) or "broken link",
+        },
+    )
+    element.text = AtomicString(text)
+    return element
+
+
+def _strip_block_marker(lines: list[str], block_id: str) -> list[str]:
+    out = []
+    for line in lines:
+        own = BLOCK_ID_LINE_RE.match(line)
+        if own and own.group("id") == block_id:
+            continue
+        tail = BLOCK_ID_TAIL_RE.search(line.rstrip())
+        if tail and tail.group("id") == block_id:
+            line = line.rstrip()[: tail.start()].rstrip()
+        out.append(line)
+    return out
+
+
+def _attr(value: str) -> str:
+    return (
+        value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )
+
+
+def _text(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _error_html(message: str) -> str:
+    return f'<div class="vault-embed vault-embed-error">{_text(message)}</div>'

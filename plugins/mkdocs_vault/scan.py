@@ -1,0 +1,236 @@
+"""Scan one note's source: front matter, headings, block ids, link occurrences.
+
+This is the only place that reads a note line by line. It runs once per note
+per build and records what the index and the diagnostics need: headings with
+their line numbers (for anchors and section transclusion), `^block` ids with
+the line range of their block, and every `[[link]]` outside code with its
+line (Python-Markdown does not track lines, so warnings take them from here).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from .grammar import (
+    ATX_HEADING_RE,
+    BLOCK_ID_LINE_RE,
+    BLOCK_ID_TAIL_RE,
+    FENCE_RE,
+    WIKILINK_RE,
+    mask_code_spans,
+)
+
+_FRONT_MATTER_END = {"---", "..."}
+_LIST_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
+_SETEXT_RE = re.compile(r"^ {0,3}(?P<char>=+|-+)[ \t]*$")
+
+
+@dataclass
+class Heading:
+    """A heading of a note: its level, source text, 1-based line and page anchor."""
+
+    level: int
+    text: str
+    line: int
+    anchor: str = ""
+
+
+@dataclass
+class Block:
+    """A `^id` block: the lines (1-based, inclusive) it spans in the source."""
+
+    id: str
+    start: int
+    end: int
+    marker_line: int
+
+
+@dataclass
+class Occurrence:
+    """One `[[...]]` or `![[...]]` in a note, as written, and its line."""
+
+    raw: str
+    line: int
+
+
+@dataclass
+class ScanResult:
+    """What scanning one note found."""
+
+    meta: dict = field(default_factory=dict)
+    meta_error: str | None = None
+    body_start: int = 1
+    headings: list[Heading] = field(default_factory=list)
+    blocks: dict[str, Block] = field(default_factory=dict)
+    occurrences: list[Occurrence] = field(default_factory=list)
+    line_count: int = 0
+
+
+def split_front_matter(lines: list[str]) -> tuple[str | None, int]:
+    """Return the raw YAML and the 1-based line where the body starts.
+
+    Mirrors MkDocs' own rule: `---` on the first line, closed by `---` or `...`.
+    """
+    if not lines or lines[0].rstrip() != "---":
+        return None, 1
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in _FRONT_MATTER_END:
+            return "\n".join(lines[1:index]), index + 2
+    return None, 1
+
+
+def parse_front_matter(raw: str | None) -> tuple[dict, str | None]:
+    """Parse YAML front matter; a broken or non-mapping one becomes an error string."""
+    if raw is None:
+        return {}, None
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as error:
+        return {}, f"invalid YAML front matter: {str(error).splitlines()[0]}"
+    if data is None:
+        return {}, None
+    if not isinstance(data, dict):
+        return {}, f"front matter is a {type(data).__name__}, not a mapping"
+    return data, None
+
+
+def string_list(value: object) -> list[str]:
+    """`aliases`/`tags` may be a string, a comma list or a YAML list; keep non-empty strings."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        items = value.split(",") if "," in value else [value]
+    elif isinstance(value, (list, tuple)):
+        items = [str(item) for item in value if item is not None]
+    else:
+        items = [str(value)]
+    return [item.strip() for item in items if item.strip()]
+
+
+def scan_note(text: str) -> ScanResult:
+    """Scan a note's full source text (front matter included)."""
+    lines = text.splitlines()
+    raw_meta, body_start = split_front_matter(lines)
+    meta, meta_error = parse_front_matter(raw_meta)
+    result = ScanResult(
+        meta=meta, meta_error=meta_error, body_start=body_start, line_count=len(lines)
+    )
+
+    fence: str | None = None  # the opening fence while inside a fenced block
+    in_comment = False
+    in_indented_code = False
+    previous_blank = True
+    last_block_is_list = False
+    paragraph_start: int | None = None
+    previous_block: tuple[int, int] | None = None
+    previous_line_paragraph = False
+
+    for number in range(body_start, len(lines) + 1):
+        line = lines[number - 1]
+        stripped = line.strip()
+
+        if fence is not None:
+            close = FENCE_RE.match(line)
+            if (
+                close
+                and close.group("fence")[0] == fence[0]
+                and len(close.group("fence")) >= len(fence)
+                and not close.group("info").strip()
+            ):
+                fence = None
+            continue
+
+        if not stripped:
+            if paragraph_start is not None:
+                previous_block = (paragraph_start, number - 1)
+            paragraph_start = None
+            previous_blank = True
+            previous_line_paragraph = False
+            continue
+
+        indented = line.startswith(("    ", "\t"))
+        if indented and (in_indented_code or (previous_blank and not last_block_is_list)):
+            in_indented_code = True
+            previous_blank = False
+            continue
+        in_indented_code = False
+
+        opener = FENCE_RE.match(line)
+        if opener and not in_comment and len(opener.group("indent").expandtabs(4)) < 4 + (
+            4 if last_block_is_list else 0
+        ):
+            fence = opener.group("fence")
+            previous_blank = False
+            previous_line_paragraph = False
+            continue
+
+        masked = mask_code_spans(line)
+        visible, in_comment = _strip_comments(masked, in_comment)
+
+        if _LIST_ITEM_RE.match(line):
+            last_block_is_list = True
+        elif not indented:
+            last_block_is_list = False
+
+        heading = ATX_HEADING_RE.match(visible) if visible.strip() else None
+        setext = _SETEXT_RE.match(line)
+        if heading and not indented:
+            result.headings.append(
+                Heading(len(heading.group("hashes")), (heading.group("text") or "").strip(), number)
+            )
+            previous_line_paragraph = False
+        elif setext and previous_line_paragraph and paragraph_start == number - 1:
+            level = 1 if setext.group("char").startswith("=") else 2
+            result.headings.append(Heading(level, lines[number - 2].strip(), number - 1))
+            previous_line_paragraph = False
+            paragraph_start = None
+            previous_blank = False
+            continue
+        else:
+            previous_line_paragraph = not _LIST_ITEM_RE.match(line)
+
+        for match in WIKILINK_RE.finditer(visible):
+            result.occurrences.append(Occurrence(match.group(0), number))
+
+        if paragraph_start is None:
+            paragraph_start = number
+
+        own_line = BLOCK_ID_LINE_RE.match(visible)
+        tail = BLOCK_ID_TAIL_RE.search(visible.rstrip())
+        if own_line and previous_blank and previous_block is not None:
+            block_id = own_line.group("id")
+            result.blocks.setdefault(
+                block_id, Block(block_id, previous_block[0], previous_block[1], number)
+            )
+        elif tail:
+            block_id = tail.group("id")
+            start = number if _LIST_ITEM_RE.match(line) else paragraph_start
+            result.blocks.setdefault(block_id, Block(block_id, start, number, number))
+        previous_blank = False
+
+    return result
+
+
+def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
+    """Remove `%%...%%` parts of a line; report whether a comment stays open after it."""
+    out = []
+    position = 0
+    while True:
+        marker = line.find("%%", position)
+        if in_comment:
+            if marker < 0:
+                out.append(" " * (len(line) - position))
+                break
+            out.append(" " * (marker + 2 - position))
+            in_comment = False
+        else:
+            if marker < 0:
+                out.append(line[position:])
+                break
+            out.append(line[position:marker] + "  ")
+            in_comment = True
+        position = marker + 2
+    return "".join(out), in_comment
