@@ -1,0 +1,1 @@
+"""Python modules that the notes' executable snippets import (the course adds them)."""

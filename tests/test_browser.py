@@ -1,0 +1,56 @@
+"""The published vault in a real browser: pages load cleanly and wikilinks navigate."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from browser import PageProblems, chromium, serve
+from helpers import run_build
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "test-artifacts"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    root = tmp_path_factory.mktemp("browser")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "vault", root / "vault")
+    build = run_build(root / "mkdocs.yml", strict=True)
+    with serve(build.site) as url:
+        yield url
+
+
+def test_home_page_loads_and_a_wikilink_navigates_without_errors(site_url):
+    with chromium() as browser:
+        page = browser.new_page()
+        problems = PageProblems(page)
+        page.goto(site_url + "/", wait_until="networkidle")
+        assert page.title().startswith("Attention, computed")
+        link = page.locator("article a.vault-link").first
+        target_text = link.inner_text()
+        link.click()
+        page.wait_for_load_state("networkidle")
+        assert page.url != site_url + "/"
+        heading = page.locator("article h1").first.inner_text()
+        assert heading.strip().startswith(target_text.split(" > ")[0].strip()[:10])
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "followed-wikilink.png"), full_page=True)
+        assert problems.items == []
+
+
+def test_heading_link_scrolls_to_the_rendered_anchor(site_url):
+    with chromium() as browser:
+        page = browser.new_page()
+        problems = PageProblems(page)
+        page.goto(site_url + "/concepts/Attention%20as%20soft%20lookup/", wait_until="networkidle")
+        link = page.locator("article a.vault-link[href*='#']").filter(has_text="Why divide").first
+        link.click()
+        page.wait_for_load_state("networkidle")
+        anchor = page.evaluate("decodeURIComponent(location.hash.slice(1))")
+        assert anchor
+        assert page.evaluate("(id) => !!document.getElementById(id)", anchor)
+        assert problems.items == []

@@ -1,0 +1,47 @@
+"""Our own vault builds strictly, and the build leaves it untouched."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import Abort
+
+from helpers import run_build, tree_digest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def vault_build(tmp_path_factory):
+    root = tmp_path_factory.mktemp("site")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "vault", root / "vault")
+    before = tree_digest(root / "vault")
+    build = run_build(root / "mkdocs.yml", strict=True)
+    build.unchanged = tree_digest(root / "vault") == before
+    return build
+
+
+def test_vault_builds_strict_with_no_warnings(vault_build):
+    assert vault_build.warnings == []
+    assert (vault_build.site / "index.html").is_file()
+
+
+def test_build_leaves_the_vault_byte_for_byte_unchanged(vault_build):
+    assert vault_build.unchanged
+
+
+def test_every_note_is_published_and_every_wikilink_became_a_link(vault_build):
+    notes = sorted(p.relative_to(REPO / "vault").as_posix() for p in (REPO / "vault").rglob("*.md"))
+    for note in notes:
+        soup = vault_build.soup(note)
+        assert not soup.select(".vault-link-broken"), note
+        assert "[[" not in soup.get_text(), note
+
+
+def test_strict_build_fails_on_a_broken_link(tmp_path):
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(REPO / "vault", tmp_path / "vault")
+    (tmp_path / "vault" / "Broken.md").write_text("# Broken\n\nSee [[No such note]].\n", encoding="utf-8")
+    with pytest.raises(Abort):
+        run_build(tmp_path / "mkdocs.yml", strict=True)
