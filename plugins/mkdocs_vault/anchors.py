@@ -30,6 +30,7 @@ _IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK_RE = re.compile(r"\[(?P<text>[^\]]*)\]\([^)]*\)")
 _CODE_RE = re.compile(r"(?<!`)(`+)(?!`)(?P<code>.+?)(?<!`)\1(?!`)")
 _TAG_RE = re.compile(r"<[^>]+>")
+_FOOTNOTE_REF_RE = re.compile(r"\[\^[^\]]+\]")
 _STRONG_EM_RE = re.compile(r"(?<![\w\\])(\*{1,3}|_{1,3})(?=\S)(?P<inner>.+?)(?<=\S)\1(?!\w)")
 _ESCAPE_RE = re.compile(r"\\(?P<char>[\\`*_{}\[\]()#+\-.!|~=^$<>])")
 
@@ -55,6 +56,7 @@ def strip_heading_markup(text: str) -> tuple[str, str | None]:
     text = WIKILINK_RE.sub(
         lambda m: "" if m.group("embed") else display_text(parse_target(m.group("body"))), text
     )
+    text = _FOOTNOTE_REF_RE.sub("", text)  # toc drops footnote references
     text = _IMAGE_RE.sub("", text)
     text = _LINK_RE.sub(lambda m: m.group("text"), text)
     previous = None
@@ -64,7 +66,8 @@ def strip_heading_markup(text: str) -> tuple[str, str | None]:
     text = _ESCAPE_RE.sub(lambda m: m.group("char"), text)
     text = _TAG_RE.sub("", text)
     text = re.sub(r"\x02(\d+)\x03", lambda m: codes[int(m.group(1))], text)
-    return html.unescape(text).strip(), explicit_id
+    # toc collapses runs of whitespace (its strip_tags does)
+    return " ".join(html.unescape(text).split()), explicit_id
 
 
 class AnchorMaker:

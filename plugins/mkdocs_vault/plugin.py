@@ -25,6 +25,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from .anchors import AnchorMaker
 from .diagnostics import Diagnostics
@@ -65,7 +66,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self.renderer: LinkRenderer | None = None
         self._mkdocs_config: MkDocsConfig | None = None
         self._real_ids: dict[str, set[str]] = {}
-        self._real_toc: dict[str, dict[str, str]] = {}
+        self._real_toc: dict[str, list[str]] = {}
         self._corrections: dict[str, dict[str, str]] = {}
 
     # -- configuration ------------------------------------------------------------------
@@ -146,46 +147,61 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         if not self.config.enabled:
             return None
         self._real_ids[page.file.src_uri] = set(page.present_anchor_ids or ())
-        self._real_toc[page.file.src_uri] = {
-            _normal(item.title): item.id for item in _walk_toc(page.toc)
-        }
+        self._real_toc[page.file.src_uri] = [item.id for item in _walk_toc(page.toc)]
         return None
 
     def on_env(self, env, /, *, config, files):
-        """Every page is rendered: check the heading anchors we predicted."""
+        """Every page is rendered: compare the anchors we linked to with the real ids.
+
+        The index predicts heading ids from source text; a heading whose rendered
+        text differs from that prediction (raw HTML, an extension's markup) would
+        leave links pointing at nothing. Those links are rewritten in `on_post_page`.
+        """
         if not self.config.enabled or self.renderer is None:
             return env
-        for (target_uri, anchor), _ in self.renderer.emitted_anchors.items():
+        for (target_uri, anchor), source in self.renderer.emitted_anchors.items():
             real = self._real_ids.get(target_uri)
-            if real is None or anchor in real or anchor.startswith("^"):
+            if real is None or anchor in real:
                 continue
             note = self.index.notes.get(target_uri)
-            heading = next((h for h in note.headings if h.anchor == anchor), None) if note else None
-            actual = self._real_toc[target_uri].get(_normal(heading.text)) if heading else None
-            if actual and actual != anchor:
+            real_headings = self._real_toc.get(target_uri, [])
+            actual = None
+            if note is not None and len(real_headings) == len(note.headings):
+                # Same headings in the same order: the n-th predicted id is the n-th real one.
+                position = next((i for i, h in enumerate(note.headings) if h.anchor == anchor), None)
+                actual = real_headings[position] if position is not None else None
+            if actual:
                 self._corrections.setdefault(target_uri, {})[anchor] = actual
-                log.debug("anchor for %s#%s corrected to #%s", target_uri, anchor, actual)
+                log.debug("anchor %s#%s corrected to #%s", target_uri, anchor, actual)
+            else:
+                self.diagnostics.report(
+                    source, 1, f"anchor '#{anchor}' is not on page '{target_uri}'", "link to a heading or ^block"
+                )
         return env
 
     def on_post_page(self, output: str, /, *, page: Page, config) -> str | None:
         if not self._corrections:
             return None
         for target_uri, mapping in self._corrections.items():
-            target = self.index.notes.get(target_uri)
-            if target is None:
+            file = files_get(self.renderer, target_uri)
+            if file is None:
                 continue
+            relative = get_relative_url(file.url, page.file.url)
             for wrong, right in mapping.items():
-                output = re.sub(
-                    r'(href="[^"#]*#)' + re.escape(wrong) + '"', r"\g<1>" + right + '"', output
-                )
+                output = output.replace(f'href="{relative}#{wrong}"', f'href="{relative}#{right}"')
+                if file is page.file:
+                    output = output.replace(f'href="#{wrong}"', f'href="#{right}"')
         return output
+
+
+def files_get(renderer: LinkRenderer | None, src_uri: str):
+    """The MkDocs `File` of a vault path, if it is part of the site."""
+    if renderer is None or renderer.files is None:
+        return None
+    return renderer.files.get_file_from_path(src_uri)
 
 
 def _walk_toc(toc):
     for item in toc or ():
         yield item
         yield from _walk_toc(item.children)
-
-
-def _normal(text: str) -> str:
-    return " ".join(text.casefold().split())

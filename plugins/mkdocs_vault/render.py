@@ -76,7 +76,7 @@ class LinkRenderer:
         self.page_file: File | None = None
         self.stack: list[RenderContext] = []
         # (target src_uri, anchor) pairs emitted, checked against real ids after rendering.
-        self.emitted_anchors: dict[tuple[str, str], tuple[str, int]] = {}
+        self.emitted_anchors: dict[tuple[str, str], str] = {}
 
     # -- page lifecycle -----------------------------------------------------------------
     def begin_page(self, note: Note, page_file: File | None) -> None:
@@ -116,13 +116,11 @@ class LinkRenderer:
         context = self.context
         target_uri = (resolution.note or resolution.attachment).src_uri
         fragment = f"#{resolution.anchor}" if resolution.anchor else ""
+        if resolution.note is not None and resolution.anchor:
+            self.emitted_anchors.setdefault((target_uri, resolution.anchor), context.note.display_path)
         if resolution.note is context.note and not context.nested and fragment:
             return fragment
         relative = posixpath.relpath(target_uri, context.note.folder or ".")
-        if resolution.note is not None and resolution.anchor:
-            self.emitted_anchors.setdefault(
-                (target_uri, resolution.anchor), (context.note.display_path, 0)
-            )
         return quote(relative) + fragment
 
     def link(self, raw: str, body: str) -> etree.Element:
