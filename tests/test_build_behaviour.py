@@ -1,0 +1,74 @@
+"""Whole-build behaviour: unpublished notes, embed depth, paths leaving the vault, strict mode."""
+
+import pytest
+from mkdocs.exceptions import Abort
+
+from helpers import build_vault, run_build, tree_digest, write_config, write_vault
+
+
+def test_unpublished_note_is_left_out_and_links_to_it_are_reported(tmp_path):
+    build = build_vault(
+        tmp_path,
+        {
+            "Draft.md": "---\npublish: false\n---\n# Draft\n",
+            "Home.md": "# Home\n\nSee [[Draft]].\n",
+        },
+    )
+    assert not (build.site / "Draft").exists()
+    assert build.soup("Home.md").find("span", class_="vault-link-broken").get_text() == "Draft"
+    assert any("vault/Home.md:3: 'Draft' links to 'Draft.md', which is not published" in w for w in build.warnings)
+
+
+def test_embed_chain_deeper_than_the_limit_is_cut_and_reported(tmp_path):
+    notes = {f"N{i}.md": f"level {i}\n\n![[N{i + 1}]]\n" for i in range(5)}
+    notes["N5.md"] = "bottom\n"
+    build = build_vault(tmp_path, notes, extra={"plugins": [{"vault": {"max_embed_depth": 2}}]})
+    assert any("vault/N2.md:3: embed depth exceeds 2" in w for w in build.warnings), build.warnings
+    assert "Embed too deep" in build.html("N0.md")
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["![[../outside.png]]", "[[../../etc/passwd]]", "![[/etc/passwd]]", "![[../secret]]"],
+)
+def test_paths_leaving_the_vault_are_not_followed(tmp_path, link):
+    (tmp_path / "outside.png").write_bytes(b"\x89PNG not really")
+    (tmp_path / "secret.md").write_text("# secret\nTOP SECRET\n", encoding="utf-8")
+    build = build_vault(tmp_path, {"Home.md": f"# Home\n\n{link}\n"})
+    assert any(w.startswith("mkdocs_vault: vault/Home.md:3:") for w in build.warnings), build.warnings
+    assert "TOP SECRET" not in build.html("Home.md")
+    assert not list(build.site.rglob("outside.png"))
+
+
+def test_note_embedded_in_the_middle_of_a_sentence_is_transcluded(tmp_path):
+    build = build_vault(
+        tmp_path,
+        {"Part.md": "inner text ^blk\n", "Home.md": "# Home\n\nBefore ![[Part#^blk]] after.\n"},
+    )
+    html = build.html("Home.md")
+    assert "inner text" in html and "Before" in html and "after." in html
+
+
+def test_non_strict_build_finishes_and_strict_build_fails_on_the_same_vault(tmp_path):
+    notes = {"Home.md": "# Home\n\n[[Nowhere]] and ![[nothing.png]]\n"}
+    write_vault(tmp_path, notes)
+    config = write_config(tmp_path)
+    before = tree_digest(tmp_path / "vault")
+    build = run_build(config)
+    assert len(build.warnings) == 2
+    assert len(build.soup("Home.md").select(".vault-link-broken")) == 2
+    with pytest.raises(Abort):
+        run_build(config, strict=True)
+    assert tree_digest(tmp_path / "vault") == before
+
+
+def test_invalid_front_matter_is_reported_with_its_file(tmp_path):
+    build = build_vault(tmp_path, {"Bad.md": "---\naliases: [unclosed\n---\n# Bad\n"})
+    assert any(w.startswith("mkdocs_vault: vault/Bad.md:1: invalid YAML front matter") for w in build.warnings)
+
+
+def test_hash_without_space_is_a_tag_not_a_heading(tmp_path):
+    build = build_vault(tmp_path, {"Home.md": "#tag at line start\n\n# Real heading\n"})
+    soup = build.soup("Home.md")
+    assert [h.get_text().strip("¶") for h in soup.find_all("h1")] == ["Real heading"]
+    assert "#tag at line start" in soup.get_text()
