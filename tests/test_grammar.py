@@ -81,3 +81,23 @@ def test_mask_code_spans_hides_links_inside_backticks_and_keeps_columns():
     masked = mask_code_spans(line)
     assert len(masked) == len(line)
     assert [m.group(0) for m in WIKILINK_RE.finditer(masked)] == ["[[real]]"]
+
+
+@pytest.mark.parametrize(
+    ("target", "folder"),
+    [
+        ("a/b/Note.md", "a/b"),
+        ("a/b/Note.md", "a"),
+        ("a/Note.md", "a/b/c"),
+        ("x/y.md", "a/b"),
+        ("Note.md", "a/b"),
+        ("a/Note.md", ""),
+        ("ab/Note.md", "a"),
+    ],
+)
+def test_relative_path_matches_posixpath_relpath(target, folder):
+    import posixpath
+
+    from mkdocs_vault.render import relative_path
+
+    assert relative_path(target, folder) == posixpath.relpath(target, folder or ".")

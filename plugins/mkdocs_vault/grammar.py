@@ -19,6 +19,10 @@ WIKILINK_PATTERN = (
     r"(?P<embed>!?)"  # `!` makes it an embed
     r"\[\[(?P<body>[^\[\]\n]*?)\]\]"  # target and optional |text; no brackets or newlines inside
 )
+# The same without the look-behind and the optional `!`, so the regex engine can jump
+# straight to each `[[` (Python-Markdown searches every text node with it); the inline
+# processor checks the character before the match itself.
+WIKILINK_FAST_PATTERN = r"\[\[(?P<body>[^\[\]\n]*?)\]\]"
 WIKILINK_RE = re.compile(WIKILINK_PATTERN)
 
 # `%%comment%%` on one line or across lines of the same paragraph.
@@ -27,6 +31,8 @@ INLINE_COMMENT_RE = re.compile(r"%%(?P<text>.*?)%%", re.DOTALL)
 # `^block-id` at the very end of a paragraph or list item, after a space.
 # Obsidian allows Latin letters, digits and dashes.
 BLOCK_ID_TAIL_RE = re.compile(r"(?:(?<=\s)|^)\^(?P<id>[A-Za-z0-9-]+)[ \t]*$")
+# Literal-first form for the inline processor, which checks the preceding space itself.
+BLOCK_ID_TAIL_FAST_PATTERN = r"\^(?P<id>[A-Za-z0-9-]+)[ \t]*$"
 
 # A `^block-id` line of its own (it names the block right before it).
 BLOCK_ID_LINE_RE = re.compile(r"^[ \t]*\^(?P<id>[A-Za-z0-9-]+)[ \t]*$")

@@ -48,7 +48,7 @@ class Note:
         """`concepts/Softmax` for `concepts/Softmax.md`."""
         return posixpath.splitext(self.src_uri)[0]
 
-    @property
+    @cached_property
     def folder(self) -> str:
         """The folder inside the vault, '' at the root."""
         return posixpath.dirname(self.src_uri)

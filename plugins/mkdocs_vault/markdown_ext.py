@@ -33,9 +33,9 @@ from mkdocs.utils import get_relative_url
 
 from .grammar import (
     BLOCK_ID_LINE_RE,
-    BLOCK_ID_TAIL_RE,
+    BLOCK_ID_TAIL_FAST_PATTERN,
     INLINE_COMMENT_RE,
-    WIKILINK_PATTERN,
+    WIKILINK_FAST_PATTERN,
     mask_code_spans,
     parse_target,
 )
@@ -68,8 +68,12 @@ class VaultMarkdownExtension(Extension):
         parser.blockprocessors.register(EmbedBlockProcessor(parser, renderer), "vault_embed", 74)
         parser.blockprocessors.register(BlockIdLineProcessor(parser), "vault_block_id_line", 73)
         md.inlinePatterns.register(CommentInlineProcessor(INLINE_COMMENT_RE.pattern, md), "vault_comment", 187)
-        md.inlinePatterns.register(WikilinkInlineProcessor(WIKILINK_PATTERN, md, renderer), "vault_wikilink", 185)
-        md.inlinePatterns.register(BlockIdInlineProcessor(BLOCK_ID_TAIL_RE.pattern, md), "vault_block_id", 184)
+        md.inlinePatterns.register(
+            WikilinkInlineProcessor(WIKILINK_FAST_PATTERN, md, renderer), "vault_wikilink", 185
+        )
+        md.inlinePatterns.register(
+            BlockIdInlineProcessor(BLOCK_ID_TAIL_FAST_PATTERN, md), "vault_block_id", 184
+        )
         # After inline (20): move block ids onto their paragraph / list item.
         md.treeprocessors.register(BlockIdTreeprocessor(md), "vault_block_ids", 19)
         # Before MkDocs' relpath (0): Obsidian resolution for ordinary Markdown links.
@@ -89,7 +93,7 @@ class CommentBlockProcessor(BlockProcessor):
     """`%%` that is not closed within its block hides every block up to the closing `%%`."""
 
     def test(self, parent, block) -> bool:
-        return mask_code_spans(block).count("%%") % 2 == 1
+        return "%%" in block and mask_code_spans(block).count("%%") % 2 == 1
 
     def run(self, parent, blocks) -> None:
         block = blocks.pop(0)
@@ -123,13 +127,19 @@ class WikilinkInlineProcessor(InlineProcessor):
         self.renderer = renderer
 
     def handleMatch(self, m, data):  # noqa: N802
-        raw, body = m.group(0), m.group("body")
-        if not m.group("embed"):
-            return self.renderer.link(raw, body), m.start(0), m.end(0)
+        start, end = m.start(0), m.end(0)
+        embed = start > 0 and data[start - 1] == "!"
+        if embed:
+            start -= 1
+        if start > 0 and data[start - 1] == "\\":
+            return None, None, None  # `\[[x]]` is escaped: literal text
+        raw, body = data[start:end], m.group("body")
+        if not embed:
+            return self.renderer.link(raw, body), start, end
         element, html = self.renderer.embed(raw, body)
         if element is not None:
-            return element, m.start(0), m.end(0)
-        return self.md.htmlStash.store(html), m.start(0), m.end(0)
+            return element, start, end
+        return self.md.htmlStash.store(html), start, end
 
 
 class EmbedBlockProcessor(BlockProcessor):
@@ -195,14 +205,20 @@ class BlockIdInlineProcessor(InlineProcessor):
     """` ^id` at the end of a paragraph or list item: hidden, becomes an anchor."""
 
     def handleMatch(self, m, data):  # noqa: N802
+        start = m.start(0)
+        if start > 0 and not data[start - 1].isspace():
+            return None, None, None  # `x^id` is not a block id
         marker = etree.Element("span", {"class": _BLOCK_ID_CLASS, "data-block-id": m.group("id")})
-        return marker, m.start(0), m.end(0)
+        self.md.vault_block_ids = True
+        return marker, start, m.end(0)
 
 
 class BlockIdTreeprocessor(Treeprocessor):
     """Give the paragraph/list item the `^id`, so a link scrolls to its start."""
 
     def run(self, root) -> None:
+        if not getattr(self.md, "vault_block_ids", False):
+            return  # no inline block id on this page: skip the walk
         for parent in root.iter():
             for child in list(parent):
                 block_id = child.get("data-block-id") if child.tag == "span" else None
@@ -303,7 +319,7 @@ class RebaseTreeprocessor(Treeprocessor):
 
 
 def _links_and_images(root):
-    return [element for element in root.iter() if element.tag in ("a", "img")]
+    return [*root.iter("a"), *root.iter("img")]
 
 
 def _join(folder: str, path: str) -> str:

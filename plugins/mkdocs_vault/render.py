@@ -77,6 +77,7 @@ class LinkRenderer:
         self.stack: list[RenderContext] = []
         # (target src_uri, anchor) pairs emitted, checked against real ids after rendering.
         self.emitted_anchors: dict[tuple[str, str], str] = {}
+        self._relative_cache: dict[tuple[str, str], str] = {}
 
     # -- page lifecycle -----------------------------------------------------------------
     def begin_page(self, note: Note, page_file: File | None) -> None:
@@ -120,8 +121,12 @@ class LinkRenderer:
             self.emitted_anchors.setdefault((target_uri, resolution.anchor), context.note.display_path)
         if resolution.note is context.note and not context.nested and fragment:
             return fragment
-        relative = posixpath.relpath(target_uri, context.note.folder or ".")
-        return quote(relative) + fragment
+        key = (target_uri, context.note.folder)
+        relative = self._relative_cache.get(key)
+        if relative is None:
+            relative = quote(relative_path(target_uri, context.note.folder))
+            self._relative_cache[key] = relative
+        return relative + fragment
 
     def link(self, raw: str, body: str) -> etree.Element:
         """`[[...]]` → `<a>` (or a marked `<span>` when broken)."""
@@ -248,6 +253,22 @@ class LinkRenderer:
             block = note.blocks[resolution.block_id]
             return block.start, max(block.end, block.marker_line)
         return note.scan.body_start, len(note.lines)
+
+
+def relative_path(target_uri: str, folder: str) -> str:
+    """`posixpath.relpath(target_uri, folder)` for clean vault paths, without its cost."""
+    if not folder:
+        return target_uri
+    folder_parts = folder.split("/")
+    target_parts = target_uri.split("/")
+    shared = 0
+    while (
+        shared < len(folder_parts)
+        and shared < len(target_parts) - 1
+        and folder_parts[shared] == target_parts[shared]
+    ):
+        shared += 1
+    return "../" * (len(folder_parts) - shared) + "/".join(target_parts[shared:])
 
 
 def broken(text: str, problems: list[Problem], embed: bool = False) -> etree.Element:

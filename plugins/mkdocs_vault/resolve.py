@@ -130,7 +130,10 @@ class Resolver:
             exact = [c for c in candidates if key(c) == exact_path or key(c).endswith("/" + exact_path)]
             if exact:
                 candidates = exact
-        ranked = sorted(candidates, key=lambda c: _closeness(c.src_uri, source.src_uri))
+        if len(candidates) == 1:
+            ranked = candidates
+        else:
+            ranked = sorted(candidates, key=lambda c: _closeness(c.src_uri, source.src_uri))
         chosen = ranked[0]
         problems = []
         if len(ranked) > 1:
@@ -198,26 +201,29 @@ class Resolver:
         start, end, level = 0, float("inf"), 0
         found: Heading | None = None
         for wanted in path:
-            found = None
-            for heading in note.headings:
-                if heading.line <= start or heading.line > end or heading.level <= level:
-                    continue
-                if self._heading_matches(heading, wanted):
-                    found = heading
-                    break
+            eligible = [
+                h for h in note.headings if start < h.line <= end and h.level > level
+            ]
+            found = self._match_heading(eligible, wanted)
             if found is None:
                 return None
             start, end = note.section(found)
             level = found.level
         return found
 
-    def _heading_matches(self, heading: Heading, wanted: str) -> bool:
-        if _normalize_heading(heading.text) == _normalize_heading(wanted):
-            return True
-        maker = self.index.anchor_maker
-        if _normalize_heading(maker.slug(heading.text)) == _normalize_heading(maker.slug(wanted)):
-            return bool(maker.slug(wanted))
-        return False
+    def _match_heading(self, headings: list[Heading], wanted: str) -> Heading | None:
+        """Text match ignoring case and spacing first; then the same slug (markup, punctuation)."""
+        key = _normalize_heading(wanted)
+        for heading in headings:
+            if _normalize_heading(heading.text) == key:
+                return heading
+        slug = self.index.anchor_maker.slug(wanted)
+        if not slug:
+            return None
+        for heading in headings:
+            if self.index.anchor_maker.slug(heading.text) == slug:
+                return heading
+        return None
 
 
 def block_anchor(block_id: str) -> str:

@@ -24,6 +24,8 @@ from .grammar import (
 )
 
 _FRONT_MATTER_END = {"---", "..."}
+# libyaml's safe loader is ~10x faster than the pure-Python one; same semantics.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _LIST_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
 _SETEXT_RE = re.compile(r"^ {0,3}(?P<char>=+|-+)[ \t]*$")
 
@@ -87,7 +89,7 @@ def parse_front_matter(raw: str | None) -> tuple[dict, str | None]:
     if raw is None:
         return {}, None
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader, C if available)
     except yaml.YAMLError as error:
         return {}, f"invalid YAML front matter: {str(error).splitlines()[0]}"
     if data is None:
