@@ -37,6 +37,7 @@ class Note:
     scan: ScanResult
     published: bool = True
     text: str | None = field(default=None, repr=False)
+    anchor_maker: AnchorMaker | None = field(default=None, repr=False)
 
     @property
     def stem(self) -> str:
@@ -66,8 +67,15 @@ class Note:
 
     @property
     def headings(self) -> list[Heading]:
-        """Headings in document order, anchors filled in by the index."""
-        return self.scan.headings
+        """Headings in document order, with the ids the page will carry.
+
+        Ids are computed on first use: most notes' headings are never linked to.
+        """
+        headings = self.scan.headings
+        if headings and not headings[0].anchor and self.anchor_maker is not None:
+            for heading, anchor in zip(headings, self.anchor_maker.anchors(h.text for h in headings)):
+                heading.anchor = anchor
+        return headings
 
     @property
     def blocks(self) -> dict[str, Block]:
@@ -133,12 +141,9 @@ class VaultIndex:
         """Scan and index one note. Text is dropped after the scan to keep memory flat."""
         scan = scan_note(text)
         published = scan.meta.get("publish", True) is not False
-        note = Note(src_uri, abs_path, display_path or src_uri, scan, published)
+        note = Note(src_uri, abs_path, display_path or src_uri, scan, published, anchor_maker=self.anchor_maker)
         if abs_path is None:
             note.text = text
-        anchors = self.anchor_maker.anchors(h.text for h in scan.headings)
-        for heading, anchor in zip(scan.headings, anchors):
-            heading.anchor = anchor
         self.notes[src_uri] = note
         self._notes_by_name[fold(note.stem)].append(note)
         self._folded_uris[fold(src_uri)].append(note)

@@ -10,10 +10,12 @@ A thin adapter; the work is done by the stage modules. Hooks:
 * `on_env`     — all pages are rendered: correct any link whose predicted
                  heading anchor differs from the real one.
 * `on_post_page` — apply those corrections.
+* `on_post_build` / `on_build_error` — release the index to the garbage collector.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from pathlib import Path
@@ -116,6 +118,10 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                 File.generated(config, _STYLESHEET, abs_src_path=str(_ASSET_DIR / "vault.css"))
             )
         self.index = index
+        # The index and MkDocs' file list live for the whole build; keep the cyclic GC
+        # from re-walking them on every collection (measured: ~5% of a 1,000-note build).
+        # `on_post_build` / `on_build_error` hand them back to the collector.
+        gc.freeze()
         self.renderer = LinkRenderer(
             index,
             self.diagnostics,
@@ -192,6 +198,13 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                 if file is page.file:
                     output = output.replace(f'href="#{wrong}"', f'href="#{right}"')
         return output
+
+
+    def on_post_build(self, *, config) -> None:
+        gc.unfreeze()
+
+    def on_build_error(self, *, error) -> None:
+        gc.unfreeze()
 
 
 def files_get(renderer: LinkRenderer | None, src_uri: str):

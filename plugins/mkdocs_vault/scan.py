@@ -153,6 +153,15 @@ def scan_note(text: str) -> ScanResult:
             previous_line_paragraph = False
             continue
 
+        if not in_comment and not in_indented_code and _is_plain(line):
+            # Fast path for ordinary prose (most lines): nothing to record but paragraph state.
+            last_block_is_list = False
+            previous_line_paragraph = True
+            if paragraph_start is None:
+                paragraph_start = number
+            previous_blank = False
+            continue
+
         indented = line.startswith(("    ", "\t"))
         if indented and (in_indented_code or (previous_blank and not last_block_is_list)):
             in_indented_code = True
@@ -214,6 +223,20 @@ def scan_note(text: str) -> ScanResult:
         previous_blank = False
 
     return result
+
+
+_SPECIAL_FIRST = frozenset("#`~=-*+0123456789 \t>|")
+
+
+def _is_plain(line: str) -> bool:
+    """A line that cannot open a fence, heading, list, setext underline, comment, link or block id."""
+    return (
+        line[0] not in _SPECIAL_FIRST
+        and "[[" not in line
+        and "^" not in line
+        and "%%" not in line
+        and "`" not in line
+    )
 
 
 def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
