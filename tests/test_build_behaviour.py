@@ -72,3 +72,36 @@ def test_hash_without_space_is_a_tag_not_a_heading(tmp_path):
     soup = build.soup("Home.md")
     assert [h.get_text().strip("¶") for h in soup.find_all("h1")] == ["Real heading"]
     assert "#tag at line start" in soup.get_text()
+
+
+def test_rebuild_in_the_same_process_rescans_only_changed_notes(tmp_path, monkeypatch):
+    """mkdocs serve keeps the plugin between rebuilds: unchanged notes are not re-scanned."""
+    import os
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    import mkdocs_vault.plugin as plugin_module
+
+    write_vault(tmp_path, {"A.md": "# A\n\n[[B]]\n", "B.md": "# B\n\n## Old\n"})
+    config = load_config(str(write_config(tmp_path)))
+    scanned = []
+    real_scan = plugin_module.scan_note
+    monkeypatch.setattr(plugin_module, "scan_note", lambda text: scanned.append(text) or real_scan(text))
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        build(config)
+        assert len(scanned) == 2
+        (tmp_path / "vault" / "B.md").write_text("# B\n\n## New heading\n", encoding="utf-8")
+        (tmp_path / "vault" / "A.md").touch()  # same size, new mtime: rescanned too
+        scanned.clear()
+        build(config)
+        assert len(scanned) == 2
+        scanned.clear()
+        (tmp_path / "vault" / "B.md").write_text("# B\n\n## Newer heading!\n", encoding="utf-8")
+        build(config)
+        assert scanned == ["# B\n\n## Newer heading!\n"]
+    finally:
+        os.chdir(cwd)
+    assert "newer-heading" in (tmp_path / "site" / "B" / "index.html").read_text(encoding="utf-8")

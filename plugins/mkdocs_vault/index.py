@@ -137,9 +137,13 @@ class VaultIndex:
         text: str,
         abs_path: Path | None = None,
         display_path: str | None = None,
+        scan: ScanResult | None = None,
     ) -> Note:
-        """Scan and index one note. Text is dropped after the scan to keep memory flat."""
-        scan = scan_note(text)
+        """Scan (unless a still-valid `scan` is given) and index one note.
+
+        The text is not kept when the note has a file: transclusion re-reads it.
+        """
+        scan = scan if scan is not None else scan_note(text)
         published = scan.meta.get("publish", True) is not False
         note = Note(src_uri, abs_path, display_path or src_uri, scan, published, anchor_maker=self.anchor_maker)
         if abs_path is None:

@@ -5,11 +5,12 @@ Why these processor types and priorities:
 * Fenced code is stashed by superfences' preprocessor (25) and indented code
   is claimed by the `code` block processor (80) before any block processor of
   ours runs; code spans are taken by `backtick` (190) before our inline
-  patterns (187 and below) see the text. So `[[x]]` inside code stays literal
+  processor (185) sees the text. So `[[x]]` inside code stays literal
   without our code ever looking for code.
-* Comments run first among ours (block 75, inline 187) so links inside a
+* Comments run first among our block processors (75), and inline share one
+  alternation with links where the leftmost match wins, so links inside a
   comment are neither rendered nor reported.
-* Wikilinks (185) run before `escape` (180) because Obsidian reads `\\|`
+* The inline processor (185) runs before `escape` (180) because Obsidian reads `\\|`
   inside a table cell as the alias pipe, and before `reference`/`link`
   (170/160), which would otherwise read `[[x]]` as a reference link.
 * A whole-line `![[Note]]` is a block (74): transcluded Markdown contains
@@ -34,7 +35,6 @@ from mkdocs.utils import get_relative_url
 from .grammar import (
     BLOCK_ID_LINE_RE,
     BLOCK_ID_TAIL_FAST_PATTERN,
-    INLINE_COMMENT_RE,
     WIKILINK_FAST_PATTERN,
     mask_code_spans,
     parse_target,
@@ -67,13 +67,7 @@ class VaultMarkdownExtension(Extension):
         parser.blockprocessors.register(CommentBlockProcessor(parser), "vault_comment", 75)
         parser.blockprocessors.register(EmbedBlockProcessor(parser, renderer), "vault_embed", 74)
         parser.blockprocessors.register(BlockIdLineProcessor(parser), "vault_block_id_line", 73)
-        md.inlinePatterns.register(CommentInlineProcessor(INLINE_COMMENT_RE.pattern, md), "vault_comment", 187)
-        md.inlinePatterns.register(
-            WikilinkInlineProcessor(WIKILINK_FAST_PATTERN, md, renderer), "vault_wikilink", 185
-        )
-        md.inlinePatterns.register(
-            BlockIdInlineProcessor(BLOCK_ID_TAIL_FAST_PATTERN, md), "vault_block_id", 184
-        )
+        md.inlinePatterns.register(ObsidianInlineProcessor(md, renderer), "vault_obsidian", 185)
         # After inline (20): move block ids onto their paragraph / list item.
         md.treeprocessors.register(BlockIdTreeprocessor(md), "vault_block_ids", 19)
         # Before MkDocs' relpath (0): Obsidian resolution for ordinary Markdown links.
@@ -112,21 +106,33 @@ class CommentBlockProcessor(BlockProcessor):
             self.parser.parseBlocks(parent, [before.rstrip()])
 
 
-class CommentInlineProcessor(InlineProcessor):
-    """`%%comment%%` inside a paragraph disappears."""
+class ObsidianInlineProcessor(InlineProcessor):
+    """`%%comment%%`, `[[link]]`, inline `![[embed]]` and a trailing ` ^block-id`.
 
-    def handleMatch(self, m, data):  # noqa: N802
-        return "", m.start(0), m.end(0)
+    One processor with one alternation instead of three: Python-Markdown runs every
+    inline pattern over every text node in a Python loop, so each extra pattern
+    costs on every paragraph of every page. Leftmost match wins, so a comment that
+    contains a link hides it.
+    """
 
+    PATTERN = (
+        rf"%%(?P<comment>.*?)%%"
+        rf"|{WIKILINK_FAST_PATTERN}"
+        rf"|{BLOCK_ID_TAIL_FAST_PATTERN}"
+    )
 
-class WikilinkInlineProcessor(InlineProcessor):
-    """`[[...]]` and inline `![[...]]`."""
-
-    def __init__(self, pattern, md, renderer: LinkRenderer) -> None:
-        super().__init__(pattern, md)
+    def __init__(self, md, renderer: LinkRenderer) -> None:
+        super().__init__(self.PATTERN, md)
         self.renderer = renderer
 
     def handleMatch(self, m, data):  # noqa: N802
+        if m.group("comment") is not None:
+            return "", m.start(0), m.end(0)
+        if m.group("body") is not None:
+            return self._link(m, data)
+        return self._block_id(m, data)
+
+    def _link(self, m, data):
         start, end = m.start(0), m.end(0)
         embed = start > 0 and data[start - 1] == "!"
         if embed:
@@ -140,6 +146,14 @@ class WikilinkInlineProcessor(InlineProcessor):
         if element is not None:
             return element, start, end
         return self.md.htmlStash.store(html), start, end
+
+    def _block_id(self, m, data):
+        start = m.start(0)
+        if start > 0 and not data[start - 1].isspace():
+            return None, None, None  # `x^id` is not a block id
+        marker = etree.Element("span", {"class": _BLOCK_ID_CLASS, "data-block-id": m.group("id")})
+        self.md.vault_block_ids = True
+        return marker, start, m.end(0)
 
 
 class EmbedBlockProcessor(BlockProcessor):
@@ -199,18 +213,6 @@ class BlockIdLineProcessor(BlockProcessor):
             previous.set("id", block_anchor(block_id))
         else:
             etree.SubElement(parent, "span", {"id": block_anchor(block_id), "class": _BLOCK_ID_CLASS})
-
-
-class BlockIdInlineProcessor(InlineProcessor):
-    """` ^id` at the end of a paragraph or list item: hidden, becomes an anchor."""
-
-    def handleMatch(self, m, data):  # noqa: N802
-        start = m.start(0)
-        if start > 0 and not data[start - 1].isspace():
-            return None, None, None  # `x^id` is not a block id
-        marker = etree.Element("span", {"class": _BLOCK_ID_CLASS, "data-block-id": m.group("id")})
-        self.md.vault_block_ids = True
-        return marker, start, m.end(0)
 
 
 class BlockIdTreeprocessor(Treeprocessor):

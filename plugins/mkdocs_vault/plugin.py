@@ -34,6 +34,7 @@ from .diagnostics import Diagnostics
 from .index import Note, VaultIndex
 from .markdown_ext import VaultMarkdownExtension
 from .render import LinkRenderer
+from .scan import ScanResult, scan_note
 
 log = get_plugin_logger(__name__)
 
@@ -70,6 +71,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._real_ids: dict[str, set[str]] = {}
         self._real_toc: dict[str, list[str]] = {}
         self._corrections: dict[str, dict[str, str]] = {}
+        self._scans: dict[Path, tuple[tuple[int, int], ScanResult]] = {}
 
     # -- configuration ------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -102,9 +104,8 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                     note = index.add_note(file.src_uri, file.content_string, None, file.src_uri)
                 else:
                     path = Path(file.abs_src_path)
-                    text = path.read_text(encoding="utf-8-sig", errors="replace")
                     display = os.path.relpath(file.abs_src_path, base_dir).replace(os.sep, "/")
-                    note = index.add_note(file.src_uri, text, path, display)
+                    note = index.add_note(file.src_uri, "", path, display, self._scan(path))
                 if note.scan.meta_error:
                     self.diagnostics.report(note.display_path, 1, note.scan.meta_error, "fix the YAML")
                 if not note.published:
@@ -130,6 +131,17 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             max_embed_depth=self.config.max_embed_depth,
         )
         return files
+
+    def _scan(self, path: Path) -> ScanResult:
+        """Scan a note, reusing the last scan while the file is unchanged (serve rebuilds)."""
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached = self._scans.get(path)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        scan = scan_note(path.read_text(encoding="utf-8-sig", errors="replace"))
+        self._scans[path] = (key, scan)
+        return scan
 
     def _nested_markdown(self, renderer: LinkRenderer) -> markdown.Markdown:
         """A fresh Markdown with the page's extensions, for a transclusion."""

@@ -91,19 +91,27 @@ class LinkRenderer:
         return self.stack[-1]
 
     # -- diagnostics --------------------------------------------------------------------
-    def line_of(self, raw: str) -> int:
-        """The source line of the next occurrence of `raw` in the current context."""
+    def next_occurrence(self, raw: str) -> int:
+        """Count one more rendering of `raw`; returns which occurrence (0-based) it is."""
+        counters = self.context.counters
+        count = counters.get(raw, 0)
+        counters[raw] = count + 1
+        return count
+
+    def line_at(self, raw: str, occurrence: int) -> int:
+        """The source line of the n-th occurrence of `raw` in the current context.
+
+        Computed only when something is reported: most links never need a line.
+        """
         context = self.context
-        count = context.counters.get(raw, 0)
-        context.counters[raw] = count + 1
         lines = [
             line
             for line in context.note.occurrence_lines.get(raw, [])
             if line >= context.first_line
             and (context.last_line is None or line <= context.last_line)
         ]
-        if count < len(lines):
-            return lines[count]
+        if occurrence < len(lines):
+            return lines[occurrence]
         return lines[-1] if lines else context.first_line
 
     def report(self, line: int, problem: Problem, note: Note | None = None) -> None:
@@ -132,9 +140,11 @@ class LinkRenderer:
         """`[[...]]` → `<a>` (or a marked `<span>` when broken)."""
         target = parse_target(body)
         resolution = self.resolver.resolve(target, self.context.note)
-        line = self.line_of(raw)
-        for problem in resolution.problems:
-            self.report(line, problem)
+        occurrence = self.next_occurrence(raw)
+        if resolution.problems:
+            line = self.line_at(raw, occurrence)
+            for problem in resolution.problems:
+                self.report(line, problem)
         text = display_text(target) or raw
         if not resolution.found:
             return broken(text, resolution.problems)
@@ -147,7 +157,7 @@ class LinkRenderer:
         """`![[...]]` → an element (images, media, links) or raw HTML (transclusions)."""
         target = parse_target(body)
         resolution = self.resolver.resolve(target, self.context.note)
-        line = self.line_of(raw)
+        line = self.line_at(raw, self.next_occurrence(raw))
         for problem in resolution.problems:
             self.report(line, problem)
         if not resolution.found:

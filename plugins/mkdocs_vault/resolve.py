@@ -114,6 +114,12 @@ class Resolver:
         return matches
 
     def _choose(self, candidates: list, raw: str, source: Note, key, exact_path: str | None):
+        if len(candidates) == 1:
+            only = candidates[0]
+            if isinstance(only, Attachment):
+                return Resolution(attachment=only)
+            if only.published:
+                return Resolution(note=only)
         published = [c for c in candidates if not isinstance(c, Note) or c.published]
         if not published:
             note = candidates[0]
