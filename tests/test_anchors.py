@@ -3,7 +3,6 @@
 import re
 
 import pytest
-
 from helpers import build_vault
 from mkdocs_vault.anchors import AnchorMaker
 from pymdownx.slugs import slugify

@@ -4,7 +4,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from browser import PageProblems, chromium, serve
 from helpers import run_build
 

@@ -1,9 +1,8 @@
 """Whole-build behaviour: unpublished notes, embed depth, paths leaving the vault, strict mode."""
 
 import pytest
-from mkdocs.exceptions import Abort
-
 from helpers import build_vault, run_build, tree_digest, write_config, write_vault
+from mkdocs.exceptions import Abort
 
 
 def test_unpublished_note_is_left_out_and_links_to_it_are_reported(tmp_path):
@@ -78,10 +77,9 @@ def test_rebuild_in_the_same_process_rescans_only_changed_notes(tmp_path, monkey
     """mkdocs serve keeps the plugin between rebuilds: unchanged notes are not re-scanned."""
     import os
 
+    import mkdocs_vault.plugin as plugin_module
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-
-    import mkdocs_vault.plugin as plugin_module
 
     write_vault(tmp_path, {"A.md": "# A\n\n[[B]]\n", "B.md": "# B\n\n## Old\n"})
     config = load_config(str(write_config(tmp_path)))

@@ -5,7 +5,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from helpers import Build, run_build, tree_digest, write_config
 
 FIXTURE = Path(__file__).parent / "fixtures" / "conformance"

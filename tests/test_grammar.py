@@ -1,7 +1,6 @@
 """The wikilink grammar: what a `[[...]]` body means."""
 
 import pytest
-
 from mkdocs_vault.grammar import (
     WIKILINK_RE,
     LinkTarget,

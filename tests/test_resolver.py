@@ -1,7 +1,6 @@
 """Obsidian's link resolution rules, one row per rule."""
 
 import pytest
-
 from mkdocs_vault.anchors import AnchorMaker
 from mkdocs_vault.grammar import parse_target
 from mkdocs_vault.index import VaultIndex

@@ -5,7 +5,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from helpers import run_build, tree_digest, write_config
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed-notes"

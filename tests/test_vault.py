@@ -4,9 +4,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from mkdocs.exceptions import Abort
-
 from helpers import run_build, tree_digest
+from mkdocs.exceptions import Abort
 
 REPO = Path(__file__).resolve().parents[1]
 

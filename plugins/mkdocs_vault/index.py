@@ -73,7 +73,9 @@ class Note:
         """
         headings = self.scan.headings
         if headings and not headings[0].anchor and self.anchor_maker is not None:
-            for heading, anchor in zip(headings, self.anchor_maker.anchors(h.text for h in headings)):
+            for heading, anchor in zip(
+                headings, self.anchor_maker.anchors(h.text for h in headings)
+            ):
                 heading.anchor = anchor
         return headings
 
@@ -145,7 +147,14 @@ class VaultIndex:
         """
         scan = scan if scan is not None else scan_note(text)
         published = scan.meta.get("publish", True) is not False
-        note = Note(src_uri, abs_path, display_path or src_uri, scan, published, anchor_maker=self.anchor_maker)
+        note = Note(
+            src_uri,
+            abs_path,
+            display_path or src_uri,
+            scan,
+            published,
+            anchor_maker=self.anchor_maker,
+        )
         if abs_path is None:
             note.text = text
         self.notes[src_uri] = note

@@ -212,7 +212,9 @@ class BlockIdLineProcessor(BlockProcessor):
         if previous is not None and "id" not in previous.attrib:
             previous.set("id", block_anchor(block_id))
         else:
-            etree.SubElement(parent, "span", {"id": block_anchor(block_id), "class": _BLOCK_ID_CLASS})
+            etree.SubElement(
+                parent, "span", {"id": block_anchor(block_id), "class": _BLOCK_ID_CLASS}
+            )
 
 
 class BlockIdTreeprocessor(Treeprocessor):
@@ -266,7 +268,11 @@ class MarkdownLinkTreeprocessor(Treeprocessor):
         for element in _links_and_images(root):
             key = "href" if element.tag == "a" else "src"
             url = element.get(key)
-            if not url or "vault-link" in element.get("class", "") or "vault-embed" in element.get("class", ""):
+            if (
+                not url
+                or "vault-link" in element.get("class", "")
+                or "vault-embed" in element.get("class", "")
+            ):
                 continue
             scheme, netloc, path, query, fragment = urlsplit(url)
             if scheme or netloc or not path or path.startswith("/"):
@@ -313,7 +319,9 @@ class RebaseTreeprocessor(Treeprocessor):
                 if path:
                     renderer.report(
                         renderer.context.first_line,
-                        Problem(f"link '{url}' in an embedded note points to no file", "fix the link"),
+                        Problem(
+                            f"link '{url}' in an embedded note points to no file", "fix the link"
+                        ),
                     )
                 continue
             new = get_relative_url(file.url, renderer.page_file.url)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 from pathlib import Path
 
 import markdown
@@ -31,7 +30,7 @@ from mkdocs.utils import get_relative_url
 
 from .anchors import AnchorMaker
 from .diagnostics import Diagnostics
-from .index import Note, VaultIndex
+from .index import VaultIndex
 from .markdown_ext import VaultMarkdownExtension
 from .render import LinkRenderer
 from .scan import ScanResult, scan_note
@@ -107,7 +106,9 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                     display = os.path.relpath(file.abs_src_path, base_dir).replace(os.sep, "/")
                     note = index.add_note(file.src_uri, "", path, display, self._scan(path))
                 if note.scan.meta_error:
-                    self.diagnostics.report(note.display_path, 1, note.scan.meta_error, "fix the YAML")
+                    self.diagnostics.report(
+                        note.display_path, 1, note.scan.meta_error, "fix the YAML"
+                    )
                 if not note.published:
                     unpublished.append(file)
             else:
@@ -186,14 +187,19 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             actual = None
             if note is not None and len(real_headings) == len(note.headings):
                 # Same headings in the same order: the n-th predicted id is the n-th real one.
-                position = next((i for i, h in enumerate(note.headings) if h.anchor == anchor), None)
+                position = next(
+                    (i for i, h in enumerate(note.headings) if h.anchor == anchor), None
+                )
                 actual = real_headings[position] if position is not None else None
             if actual:
                 self._corrections.setdefault(target_uri, {})[anchor] = actual
                 log.debug("anchor %s#%s corrected to #%s", target_uri, anchor, actual)
             else:
                 self.diagnostics.report(
-                    source, 1, f"anchor '#{anchor}' is not on page '{target_uri}'", "link to a heading or ^block"
+                    source,
+                    1,
+                    f"anchor '#{anchor}' is not on page '{target_uri}'",
+                    "link to a heading or ^block",
                 )
         return env
 
@@ -210,7 +216,6 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                 if file is page.file:
                     output = output.replace(f'href="#{wrong}"', f'href="#{right}"')
         return output
-
 
     def on_post_build(self, *, config) -> None:
         gc.unfreeze()

@@ -10,7 +10,6 @@ processor does the same relative to the page that shows them.
 
 from __future__ import annotations
 
-import posixpath
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -126,7 +125,9 @@ class LinkRenderer:
         target_uri = (resolution.note or resolution.attachment).src_uri
         fragment = f"#{resolution.anchor}" if resolution.anchor else ""
         if resolution.note is not None and resolution.anchor:
-            self.emitted_anchors.setdefault((target_uri, resolution.anchor), context.note.display_path)
+            self.emitted_anchors.setdefault(
+                (target_uri, resolution.anchor), context.note.display_path
+            )
         if resolution.note is context.note and not context.nested and fragment:
             return fragment
         key = (target_uri, context.note.folder)
@@ -174,7 +175,9 @@ class LinkRenderer:
         assert attachment is not None
         extension = extension_of(attachment.src_uri)
         classes = ["vault-embed"] + [
-            token for token in (_CLASS_TOKEN_RE.sub("-", h).strip("-") for h in target.headings) if token
+            token
+            for token in (_CLASS_TOKEN_RE.sub("-", h).strip("-") for h in target.headings)
+            if token
         ]
         if extension in IMAGE_EXTENSIONS:
             text = target.text
@@ -199,7 +202,11 @@ class LinkRenderer:
         if extension == "pdf":
             return etree.Element(
                 "iframe",
-                {"src": url, "class": " ".join(classes + ["vault-embed-pdf"]), "title": attachment.name},
+                {
+                    "src": url,
+                    "class": " ".join(classes + ["vault-embed-pdf"]),
+                    "title": attachment.name,
+                },
             )
         element = etree.Element("a", {"href": self.href_for(resolution), "class": "vault-link"})
         element.text = AtomicString(target.text or attachment.name)
@@ -218,10 +225,13 @@ class LinkRenderer:
         """Render a note, section or block of another note as HTML for this page."""
         note = resolution.note
         assert note is not None
-        key = f"{note.src_uri}#{'#'.join(target.headings)}{'^' + resolution.block_id if resolution.block_id else ''}"
+        block = f"^{resolution.block_id}" if resolution.block_id else ""
+        key = f"{note.src_uri}#{'#'.join(target.headings)}{block}"
         context = self.context
         chain = context.chain or (f"{context.note.src_uri}#",)
-        if key in chain or (not target.headings and not resolution.block_id and f"{note.src_uri}#" in chain):
+        if key in chain or (
+            not target.headings and not resolution.block_id and f"{note.src_uri}#" in chain
+        ):
             loop = " → ".join([*chain, key])
             self.report(line, Problem(f"cyclic embed: {loop}", "remove one of the embeds"))
             return _error_html(f"Cyclic embed of {display_text(target)}")
@@ -252,7 +262,8 @@ class LinkRenderer:
         title = display_text(target)
         return (
             f'<div class="vault-embed vault-embed-note" data-embed="{_attr(note.src_uri)}">'
-            f'<a class="vault-embed-link" href="{_attr(href)}" title="Open {_attr(title)}">{_text(title)}</a>'
+            f'<a class="vault-embed-link" href="{_attr(href)}" title="Open {_attr(title)}">'
+            f"{_text(title)}</a>"
             f"{body}</div>"
         )
 

@@ -65,7 +65,9 @@ class Resolver:
         """Resolve a parsed `[[...]]` written in `source`."""
         if not target.path:
             if not target.headings and target.block is None:
-                return Resolution(problems=[Problem("empty link", "write [[Note]] or [[#Heading]]")])
+                return Resolution(
+                    problems=[Problem("empty link", "write [[Note]] or [[#Heading]]")]
+                )
             resolution = Resolution(note=source)
         else:
             resolution = self.resolve_path(target.path, source)
@@ -80,7 +82,9 @@ class Resolver:
             path = posixpath.normpath(posixpath.join(source.folder, path))
             if path.startswith("../") or path == "..":
                 return Resolution(
-                    problems=[Problem(f"link '{raw_path}' leaves the vault", "link inside the vault")]
+                    problems=[
+                        Problem(f"link '{raw_path}' leaves the vault", "link inside the vault")
+                    ]
                 )
         path = path.lstrip("/")
         if not path or path in {".", ".."}:
@@ -88,7 +92,9 @@ class Resolver:
 
         note_path = note_extension_stripped(path)
         explicit_md = note_path != path
-        notes = self._suffix_matches(self.index.notes_named(posixpath.basename(note_path)), note_path)
+        notes = self._suffix_matches(
+            self.index.notes_named(posixpath.basename(note_path)), note_path
+        )
         if notes:
             return self._choose(notes, path, source, lambda n: n.path_without_extension, note_path)
         if "/" not in note_path and not explicit_md:
@@ -126,14 +132,17 @@ class Resolver:
             return Resolution(
                 problems=[
                     Problem(
-                        f"'{raw}' links to '{note.src_uri}', which is not published (publish: false)",
+                        f"'{raw}' links to '{note.src_uri}', "
+                        "which is not published (publish: false)",
                         "remove the link or publish the note",
                     )
                 ]
             )
         candidates = published
         if len(candidates) > 1 and exact_path is not None:
-            exact = [c for c in candidates if key(c) == exact_path or key(c).endswith("/" + exact_path)]
+            exact = [
+                c for c in candidates if key(c) == exact_path or key(c).endswith("/" + exact_path)
+            ]
             if exact:
                 candidates = exact
         if len(candidates) == 1:
@@ -144,12 +153,14 @@ class Resolver:
         problems = []
         if len(ranked) > 1:
             listing = ", ".join(c.src_uri for c in ranked)
+            chosen_path = chosen.src_uri
+            if isinstance(chosen, Note):
+                chosen_path = chosen.path_without_extension
             problems.append(
                 Problem(
                     f"ambiguous link '{raw}' matches {len(ranked)} files: {listing}; "
                     f"using '{chosen.src_uri}'",
-                    "add a folder to the link, e.g. "
-                    f"[[{posixpath.splitext(chosen.src_uri)[0] if isinstance(chosen, Note) else chosen.src_uri}]]",
+                    f"add a folder to the link, e.g. [[{chosen_path}]]",
                 )
             )
         if isinstance(chosen, Note):
@@ -167,7 +178,11 @@ class Resolver:
         basename = posixpath.basename(note_extension_stripped(path))
         folded = {fold(name): name for name in pool}
         close = difflib.get_close_matches(fold(basename), list(folded), n=1, cutoff=0.75)
-        hint = f"did you mean [[{folded[close[0]]}]]?" if close else f"create the {kind} or fix the name"
+        hint = (
+            f"did you mean [[{folded[close[0]]}]]?"
+            if close
+            else f"create the {kind} or fix the name"
+        )
         return Problem(f"{kind} '{raw}' not found", hint)
 
     # -- headings and blocks -------------------------------------------------------------
@@ -194,7 +209,11 @@ class Resolver:
                 block = folded.get(fold(target.block))
             if block is None:
                 close = difflib.get_close_matches(target.block, list(note.blocks), n=1, cutoff=0.6)
-                hint = f"did you mean ^{close[0]}?" if close else f"add ' ^{target.block}' after the block"
+                hint = (
+                    f"did you mean ^{close[0]}?"
+                    if close
+                    else f"add ' ^{target.block}' after the block"
+                )
                 resolution.problems.append(
                     Problem(f"block '^{target.block}' not found in '{note.src_uri}'", hint)
                 )
@@ -207,9 +226,7 @@ class Resolver:
         start, end, level = 0, float("inf"), 0
         found: Heading | None = None
         for wanted in path:
-            eligible = [
-                h for h in note.headings if start < h.line <= end and h.level > level
-            ]
+            eligible = [h for h in note.headings if start < h.line <= end and h.level > level]
             found = self._match_heading(eligible, wanted)
             if found is None:
                 return None

@@ -170,8 +170,10 @@ def scan_note(text: str) -> ScanResult:
         in_indented_code = False
 
         opener = FENCE_RE.match(line)
-        if opener and not in_comment and len(opener.group("indent").expandtabs(4)) < 4 + (
-            4 if last_block_is_list else 0
+        if (
+            opener
+            and not in_comment
+            and len(opener.group("indent").expandtabs(4)) < 4 + (4 if last_block_is_list else 0)
         ):
             fence = opener.group("fence")
             previous_blank = False
@@ -229,7 +231,7 @@ _SPECIAL_FIRST = frozenset("#`~=-*+0123456789 \t>|")
 
 
 def _is_plain(line: str) -> bool:
-    """A line that cannot open a fence, heading, list, setext underline, comment, link or block id."""
+    """True for a line that cannot hold a fence, heading, list, underline, comment, link or id."""
     return (
         line[0] not in _SPECIAL_FIRST
         and "[[" not in line
