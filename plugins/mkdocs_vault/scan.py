@@ -169,7 +169,8 @@ def scan_note(text: str) -> ScanResult:
             continue
         in_indented_code = False
 
-        opener = FENCE_RE.match(line)
+        first = line.lstrip()[:1]
+        opener = FENCE_RE.match(line) if first in ("`", "~") else None
         if (
             opener
             and not in_comment
@@ -180,16 +181,21 @@ def scan_note(text: str) -> ScanResult:
             previous_line_paragraph = False
             continue
 
-        masked = mask_code_spans(line)
-        visible, in_comment = _strip_comments(masked, in_comment)
+        # Each check below is skipped when a cheap character test rules it out.
+        masked = mask_code_spans(line) if "`" in line else line
+        if in_comment or "%%" in masked:
+            visible, in_comment = _strip_comments(masked, in_comment)
+        else:
+            visible = masked
+        is_list_item = first in _LIST_FIRST and _LIST_ITEM_RE.match(line) is not None
 
-        if _LIST_ITEM_RE.match(line):
+        if is_list_item:
             last_block_is_list = True
         elif not indented:
             last_block_is_list = False
 
-        heading = ATX_HEADING_RE.match(visible) if visible.strip() else None
-        setext = _SETEXT_RE.match(line)
+        heading = ATX_HEADING_RE.match(visible) if first == "#" else None
+        setext = _SETEXT_RE.match(line) if first in ("=", "-") else None
         if heading and not indented:
             result.headings.append(
                 Heading(len(heading.group("hashes")), (heading.group("text") or "").strip(), number)
@@ -203,14 +209,18 @@ def scan_note(text: str) -> ScanResult:
             previous_blank = False
             continue
         else:
-            previous_line_paragraph = not _LIST_ITEM_RE.match(line)
+            previous_line_paragraph = not is_list_item
 
-        for match in WIKILINK_RE.finditer(visible):
-            result.occurrences.append(Occurrence(match.group(0), number))
+        if "[[" in visible:
+            for match in WIKILINK_RE.finditer(visible):
+                result.occurrences.append(Occurrence(match.group(0), number))
 
         if paragraph_start is None:
             paragraph_start = number
 
+        if "^" not in visible:
+            previous_blank = False
+            continue
         own_line = BLOCK_ID_LINE_RE.match(visible)
         tail = BLOCK_ID_TAIL_RE.search(visible.rstrip())
         if own_line and previous_blank and previous_block is not None:
@@ -220,13 +230,14 @@ def scan_note(text: str) -> ScanResult:
             )
         elif tail:
             block_id = tail.group("id")
-            start = number if _LIST_ITEM_RE.match(line) else paragraph_start
+            start = number if is_list_item else paragraph_start
             result.blocks.setdefault(block_id, Block(block_id, start, number, number))
         previous_blank = False
 
     return result
 
 
+_LIST_FIRST = frozenset("-*+0123456789")
 _SPECIAL_FIRST = frozenset("#`~=-*+0123456789 \t>|")
 
 
