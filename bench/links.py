@@ -561,8 +561,10 @@ try:
 finally:
     cfg.plugins.on_shutdown()
 t1 = time.perf_counter()
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+usage = resource.getrusage(resource.RUSAGE_SELF)
+rss = usage.ru_maxrss
 print("@@BENCH@@" + json.dumps({"in_process_s": t1 - t0, "maxrss": rss,
+                                "cpu_s": usage.ru_utime + usage.ru_stime,
                                 "darwin": sys.platform == "darwin",
                                 "warnings": counter.n, "samples": counter.samples}))
 """
@@ -670,6 +672,7 @@ def run_build(python: str, yml: str, timeout: float) -> dict:
     info = json.loads(line[len("@@BENCH@@"):])
     mb = info["maxrss"] / (1024 * 1024 if info["darwin"] else 1024)
     return {"ok": True, "wall": wall, "peak_mb": mb, "in_process_s": info["in_process_s"],
+            "cpu": info["cpu_s"],
             "warnings": info["warnings"], "samples": info["samples"]}
 
 
@@ -774,7 +777,10 @@ def main(argv: list[str] | None = None) -> int:
                 if c.plugin and not status[c.plugin][0]:
                     skipped[c.key] = "skipped: " + status[c.plugin][1]
             for rep in range(args.repeat):
-                for c in configs:
+                # Alternate the order (ABBA...) so a drift over the run (page cache,
+                # writeback, thermal) does not always fall on the same configuration.
+                order = configs if rep % 2 == 0 else list(reversed(configs))
+                for c in order:
                     if c.key in skipped:
                         continue
                     cdir = os.path.join(base, "cfg-" + c.key.replace("'", "2")
@@ -783,6 +789,9 @@ def main(argv: list[str] | None = None) -> int:
                     yml, site = os.path.join(cdir, "mkdocs.yml"), os.path.join(cdir, "site")
                     write_config(yml, docs[c.flavour], site, c)
                     shutil.rmtree(site, ignore_errors=True)
+                    # Flush the previous build's writes outside the timing, so writeback
+                    # of one configuration's site does not slow down the next one.
+                    os.sync()
                     res = run_build(python, yml, args.timeout)
                     runs[c.key].append(res)
                     if res["ok"] and c.key not in stats:
@@ -793,27 +802,33 @@ def main(argv: list[str] | None = None) -> int:
                           + (f"{res['wall']:.2f} s" if res["ok"] else res["error"]),
                           file=sys.stderr, flush=True)
 
-            rows = [["config", "wall s", "peak MB", "time x", "mem x", "vs", ""]]
+            # CPU seconds (user + system of the child) are printed beside wall time: on a
+            # small shared machine wall time carries I/O and scheduling noise that has
+            # nothing to do with the plugin, CPU time much less of it.
+            rows = [["config", "wall s", "cpu s", "peak MB", "time x", "cpu x", "mem x", "vs", ""]]
             for c in configs:
                 if c.key in skipped:
-                    rows.append([c.label, "-", "-", "-", "-", "", skipped[c.key]])
+                    rows.append([c.label, "-", "-", "-", "-", "-", "-", "", skipped[c.key]])
                     continue
                 ok = [r for r in runs[c.key] if r["ok"]]
                 if len(ok) < len(runs[c.key]):
                     err = next(r["error"] for r in runs[c.key] if not r["ok"])
-                    rows.append([c.label, "-", "-", "-", "-", "", err])
+                    rows.append([c.label, "-", "-", "-", "-", "-", "-", "", err])
                     continue
                 ref = c.reference or c.key
                 pairs = [(r, b) for r, b in zip(runs[c.key], runs.get(ref, [])) if b["ok"]]
                 tx = (f"{statistics.median(r['wall'] / b['wall'] for r, b in pairs):.2f}"
                       if pairs else "n/a")
+                cx = (f"{statistics.median(r['cpu'] / b['cpu'] for r, b in pairs):.2f}"
+                      if pairs else "n/a")
                 mx = (f"{statistics.median(r['peak_mb'] / b['peak_mb'] for r, b in pairs):.2f}"
                       if pairs else "n/a")
                 rows.append([c.label,
                              f"{statistics.median(r['wall'] for r in ok):.2f}",
+                             f"{statistics.median(r['cpu'] for r in ok):.2f}",
                              f"{statistics.median(r['peak_mb'] for r in ok):.0f}",
-                             tx, mx, f"({ref})", ""])
-            print(_table(rows, {1, 2, 3, 4}))
+                             tx, cx, mx, f"({ref})", ""])
+            print(_table(rows, {1, 2, 3, 4, 5, 6}))
 
             print()
             print("links (content of note pages vs what the generator wrote; "

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .anchors import AnchorMaker
 from .grammar import NOTE_EXTENSION
-from .scan import Block, Heading, Occurrence, ScanResult, scan_note, string_list
+from .scan import Block, Heading, ScanResult, scan_note, string_list
 
 
 def fold(text: str) -> str:
@@ -91,13 +91,10 @@ class Note:
             self.text = self.abs_path.read_text(encoding="utf-8-sig", errors="replace")
         return (self.text or "").splitlines()
 
-    @cached_property
+    @property
     def occurrence_lines(self) -> dict[str, list[int]]:
         """Every `[[...]]` as written → the lines where it appears, in order."""
-        lines: dict[str, list[int]] = defaultdict(list)
-        for occurrence in self.scan.occurrences:
-            lines[occurrence.raw].append(occurrence.line)
-        return lines
+        return self.scan.link_lines
 
     def section(self, heading: Heading) -> tuple[int, int]:
         """Lines (1-based, inclusive) of a heading's section, sub-sections included."""
@@ -206,4 +203,4 @@ def note_extension_stripped(path: str) -> str:
     return path
 
 
-__all__ = ["Attachment", "Block", "Heading", "Note", "Occurrence", "VaultIndex", "fold"]
+__all__ = ["Attachment", "Block", "Heading", "Note", "VaultIndex", "fold"]

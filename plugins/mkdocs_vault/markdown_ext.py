@@ -59,8 +59,8 @@ class VaultMarkdownExtension(Extension):
     def extendMarkdown(self, md) -> None:  # noqa: N802 (Python-Markdown's name)
         """Register every processor with the priority explained in the module docstring."""
         renderer = self.get_renderer()
-        if renderer is None:
-            return
+        if renderer is None or not renderer.stack:
+            return  # Markdown built outside a page render (another plugin's): leave it plain
         parser = md.parser
         if self.obsidian_headings:
             parser.blockprocessors.register(ObsidianHashHeaderProcessor(parser), "hashheader", 70)

@@ -51,14 +51,6 @@ class Block:
 
 
 @dataclass
-class Occurrence:
-    """One `[[...]]` or `![[...]]` in a note, as written, and its line."""
-
-    raw: str
-    line: int
-
-
-@dataclass
 class ScanResult:
     """What scanning one note found."""
 
@@ -67,7 +59,8 @@ class ScanResult:
     body_start: int = 1
     headings: list[Heading] = field(default_factory=list)
     blocks: dict[str, Block] = field(default_factory=dict)
-    occurrences: list[Occurrence] = field(default_factory=list)
+    # Every `[[...]]`/`![[...]]` outside code, as written → its lines, in order.
+    link_lines: dict[str, list[int]] = field(default_factory=dict)
     line_count: int = 0
 
 
@@ -213,7 +206,7 @@ def scan_note(text: str) -> ScanResult:
 
         if "[[" in visible:
             for match in WIKILINK_RE.finditer(visible):
-                result.occurrences.append(Occurrence(match.group(0), number))
+                result.link_lines.setdefault(match.group(0), []).append(number)
 
         if paragraph_start is None:
             paragraph_start = number
