@@ -613,6 +613,7 @@ class Config:
     plugin: str | None
     reference: str | None  # key of the baseline its ratios are computed against
     slugify: str = "pymdownx"
+    folder_nav: bool = False  # the README's large-vault configuration
 
 
 CONFIGS = [
@@ -623,12 +624,19 @@ CONFIGS = [
            "obsidian-bridge", "a", slugify="unicode"),
     Config("d", "(d) roamlinks", "wikilink", "mkdocs", True, "roamlinks", "a"),
     Config("a'", "(a') baseline material", "markdown", "material", True, None, None),
-    Config("e", "(e) vault material+prune", "wikilink", "material", False, "vault", "a'"),
-    # opt-in control (--configs ...,e0): (e)'s theme and full nav without the plugin, on the
+    # The README's large-vault configuration: material + navigation.prune/indexes, and the
+    # plugin's folder_nav (a nav of folders with index pages instead of every note).
+    Config("e", "(e) vault large-vault config", "wikilink", "material", False, "vault", "a'",
+           folder_nav=True),
+    # (e) without folder_nav: the full auto nav of every note, pruned by material.
+    Config("f", "(f) vault material+prune, full nav", "wikilink", "material", False, "vault",
+           "a'"),
+    # opt-in control (--configs ...,e0): the full nav without the plugin, on the
     # plain-Markdown vault, to tell the cost of the full nav from the cost of the plugin
-    Config("e0", "(e0) baseline material+prune", "markdown", "material", False, None, "a'"),
+    Config("e0", "(e0) baseline material+prune, full nav", "markdown", "material", False, None,
+           "a'"),
 ]
-DEFAULT_CONFIGS = ["a", "b", "c", "c*", "d", "a'", "e"]
+DEFAULT_CONFIGS = ["a", "b", "c", "c*", "d", "a'", "e", "f"]
 
 
 def write_config(path: str, docs_dir: str, site_dir: str, cfg: Config) -> None:
@@ -637,10 +645,15 @@ def write_config(path: str, docs_dir: str, site_dir: str, cfg: Config) -> None:
              f"site_dir: {json.dumps(site_dir)}",
              "theme:", f"  name: {cfg.theme}"]
     if cfg.theme == "material":
-        lines += ["  features:", "    - navigation.prune"]
+        lines += ["  features:", "    - navigation.prune", "    - navigation.indexes"]
     if cfg.one_entry_nav:
         lines += ["nav:", "  - index.md"]
-    lines += ["plugins: []"] if cfg.plugin is None else ["plugins:", f"  - {cfg.plugin}"]
+    if cfg.plugin is None:
+        lines += ["plugins: []"]
+    elif cfg.folder_nav:
+        lines += ["plugins:", f"  - {cfg.plugin}:", "      folder_nav: true"]
+    else:
+        lines += ["plugins:", f"  - {cfg.plugin}"]
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n"
                  + MARKDOWN_EXTENSIONS.format(slugify=SLUGIFY[cfg.slugify]))

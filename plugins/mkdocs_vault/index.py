@@ -161,6 +161,10 @@ class VaultIndex:
             self._notes_by_alias[fold(alias)].append(note)
         return note
 
+    def transient_note(self, src_uri: str, text: str) -> Note:
+        """A note for a generated page: renders like any note, but no link can reach it by name."""
+        return Note(src_uri, None, src_uri, scan_note(text), True, text, self.anchor_maker)
+
     def add_attachment(self, src_uri: str) -> Attachment:
         """Index one non-Markdown file."""
         attachment = Attachment(src_uri)

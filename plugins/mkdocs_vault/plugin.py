@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import os
+import posixpath
 from pathlib import Path
 
 import markdown
@@ -24,12 +25,13 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from .anchors import AnchorMaker
 from .diagnostics import Diagnostics
+from .folders import folder_nav, folder_page_markdown, folder_tree, index_page_of
 from .index import VaultIndex
 from .markdown_ext import VaultMarkdownExtension
 from .render import LinkRenderer
@@ -56,6 +58,11 @@ class VaultConfig(base.Config):
     stylesheet = c.Type(bool, default=True)
     """Add the plugin's small stylesheet (broken links, embeds) to `extra_css`."""
 
+    folder_nav = c.Type(bool, default=False)
+    """For large vaults: when `mkdocs.yml` has no `nav`, list folders only (each with its
+    `index.md`, generated when missing, listing the folder's notes) instead of every note.
+    Every page renders the nav, so this keeps build time linear in the number of notes."""
+
 
 class VaultPlugin(BasePlugin[VaultConfig]):
     """Resolves `[[wikilinks]]`, `![[embeds]]`, `%%comments%%` and `^block` ids."""
@@ -77,6 +84,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         if not self.config.enabled:
             return None
         self._mkdocs_config = config
+        self._user_nav = config.nav
         toc = config.mdx_configs.get("toc", {})
         self.anchor_maker = AnchorMaker(toc.get("slugify"), toc.get("separator", "-"))
         config.markdown_extensions.append(
@@ -119,6 +127,8 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             files.append(
                 File.generated(config, _STYLESHEET, abs_src_path=str(_ASSET_DIR / "vault.css"))
             )
+        if self.config.folder_nav and self._user_nav is None:
+            self._add_folder_nav(index, files, config)
         self.index = index
         # The index and MkDocs' file list live for the whole build; keep the cyclic GC
         # from re-walking them on every collection (measured: ~5% of a 1,000-note build).
@@ -132,6 +142,25 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             max_embed_depth=self.config.max_embed_depth,
         )
         return files
+
+    def _add_folder_nav(self, index: VaultIndex, files: Files, config: MkDocsConfig) -> None:
+        """Generate missing folder index pages and set a nav of folders (see `folders.py`)."""
+        tree = folder_tree(index)
+        index_uris: dict[str, str] = {}
+        generated: list[str] = []
+        for folder, notes in tree.items():
+            own = index_page_of(folder, notes)
+            index_uris[folder] = own or posixpath.join(folder, "index.md")
+            if own is None:
+                generated.append(folder)
+        for folder in generated:
+            content = folder_page_markdown(tree, folder, index_uris[folder])
+            files.append(File.generated(config, index_uris[folder], content=content))
+        in_nav = set(index_uris.values())
+        for file in files.documentation_pages():
+            if file.src_uri not in in_nav:
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+        config.nav = folder_nav(tree, index_uris)
 
     def _scan(self, path: Path) -> ScanResult:
         """Scan a note, reusing the last scan while the file is unchanged (serve rebuilds)."""
@@ -157,8 +186,8 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         if not self.config.enabled or self.renderer is None:
             return None
         note = self.index.notes.get(page.file.src_uri)
-        if note is None:  # a page another plugin generated: index it on the fly
-            note = self.index.add_note(page.file.src_uri, markdown_text, None, page.file.src_uri)
+        if note is None:  # a generated page (ours or another plugin's)
+            note = self.index.transient_note(page.file.src_uri, markdown_text)
         self.renderer.begin_page(note, page.file)
         return None
 
