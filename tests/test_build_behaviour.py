@@ -103,3 +103,22 @@ def test_rebuild_in_the_same_process_rescans_only_changed_notes(tmp_path, monkey
     finally:
         os.chdir(cwd)
     assert "newer-heading" in (tmp_path / "site" / "B" / "index.html").read_text(encoding="utf-8")
+
+
+def test_embed_line_inside_a_paragraph_splits_it_around_the_transclusion(tmp_path):
+    build = build_vault(
+        tmp_path,
+        {"Part.md": "# Part\n\n## Piece\n\nThe piece.\n", "Home.md": "Line before\n![[Part#Piece]]\nLine after\n"},
+    )
+    soup = build.soup("Home.md")
+    paragraphs = [p.get_text() for p in soup.find_all("p", recursive=True)]
+    assert paragraphs[0] == "Line before"
+    assert "The piece." in paragraphs
+    assert paragraphs[-1] == "Line after"
+    embed = soup.find("div", class_="vault-embed-note")
+    assert embed.find_previous("p").get_text() == "Line before"
+
+
+def test_same_note_section_embed_of_itself_is_a_reported_cycle(tmp_path):
+    build = build_vault(tmp_path, {"Self.md": "# Self\n\n## Loop\n\n![[#Loop]]\n"})
+    assert any("vault/Self.md:5: cyclic embed" in w for w in build.warnings), build.warnings
