@@ -14,6 +14,7 @@ from collections import defaultdict
 from urllib.parse import quote
 
 from .index import VaultIndex
+from .render import relative_path
 
 INDEX_NAMES = ("index.md", "README.md")
 
@@ -81,8 +82,7 @@ def folder_nav(tree: dict[str, list[str]], index_uris: dict[str, str]) -> list:
 
 
 def _link(target_uri: str, folder: str) -> str:
-    relative = posixpath.relpath(target_uri, folder or ".")
-    return quote(relative)
+    return quote(relative_path(target_uri, folder))
 
 
 def _escape(text: str) -> str:

@@ -21,10 +21,11 @@ Why these processor types and priorities:
 
 from __future__ import annotations
 
+import posixpath
 import re
 import xml.etree.ElementTree as etree
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from markdown import Extension
 from markdown.blockprocessors import BlockProcessor, HashHeaderProcessor
@@ -39,6 +40,7 @@ from .grammar import (
     mask_code_spans,
     parse_target,
 )
+from .render import relative_path
 from .resolve import Problem, block_anchor
 
 if TYPE_CHECKING:
@@ -291,7 +293,7 @@ class MarkdownLinkTreeprocessor(Treeprocessor):
                     continue  # MkDocs reports it as well; ours would add nothing but a line
                 target = resolution.note or resolution.attachment
                 target_uri = target.src_uri
-            relative = _relpath(target_uri, folder)
+            relative = quote(relative_path(target_uri, folder))
             element.set(key, urlunsplit(("", "", relative, query, fragment)))
 
 
@@ -333,13 +335,4 @@ def _links_and_images(root):
 
 
 def _join(folder: str, path: str) -> str:
-    import posixpath
-
     return posixpath.normpath(posixpath.join(folder, path)).lstrip("/")
-
-
-def _relpath(target_uri: str, folder: str) -> str:
-    import posixpath
-    from urllib.parse import quote
-
-    return quote(posixpath.relpath(target_uri, folder or "."))
