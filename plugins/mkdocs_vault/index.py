@@ -84,12 +84,14 @@ class Note:
         """`^block` ids of this note."""
         return self.scan.blocks
 
-    @cached_property
+    @property
     def lines(self) -> list[str]:
-        """The source lines; read again only when a transclusion needs them."""
-        if self.text is None and self.abs_path is not None:
-            self.text = self.abs_path.read_text(encoding="utf-8-sig", errors="replace")
-        return (self.text or "").splitlines()
+        """The source lines, read again for each transclusion (they are not kept in memory)."""
+        if self.text is not None:
+            return self.text.splitlines()
+        if self.abs_path is None:
+            return []
+        return self.abs_path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
 
     @property
     def occurrence_lines(self) -> dict[str, list[int]]:
@@ -98,7 +100,7 @@ class Note:
 
     def section(self, heading: Heading) -> tuple[int, int]:
         """Lines (1-based, inclusive) of a heading's section, sub-sections included."""
-        end = len(self.lines)
+        end = self.scan.line_count  # not len(self.lines): that would re-read the file
         for other in self.headings:
             if other.line > heading.line and other.level <= heading.level:
                 end = other.line - 1

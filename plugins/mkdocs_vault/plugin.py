@@ -5,6 +5,7 @@ A thin adapter; the work is done by the stage modules. Hooks:
 * `on_config`  — read the `toc` slugify, add our Markdown extension and stylesheet.
 * `on_files`   — scan and index every note and attachment (once per build),
                  drop `publish: false` notes.
+* `on_page_read_source` — hand MkDocs the text scanned in `on_files` (one disk read).
 * `on_page_markdown` — tell the renderer which note the next page is.
 * `on_page_content`  — record the ids the page really rendered.
 * `on_env`     — all pages are rendered: correct any link whose predicted
@@ -78,6 +79,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._real_toc: dict[str, list[str]] = {}
         self._corrections: dict[str, dict[str, str]] = {}
         self._scans: dict[Path, tuple[tuple[int, int], ScanResult]] = {}
+        self._sources: dict[str, str] = {}
 
     # -- configuration ------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -102,6 +104,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._real_ids.clear()
         self._real_toc.clear()
         self._corrections.clear()
+        self._sources.clear()
         index = VaultIndex(self.anchor_maker)
         base_dir = os.path.dirname(config.config_file_path or os.getcwd())
         unpublished = []
@@ -112,7 +115,8 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                 else:
                     path = Path(file.abs_src_path)
                     display = os.path.relpath(file.abs_src_path, base_dir).replace(os.sep, "/")
-                    note = index.add_note(file.src_uri, "", path, display, self._scan(path))
+                    scan = self._scan(path, file.src_uri)
+                    note = index.add_note(file.src_uri, "", path, display, scan)
                 if note.scan.meta_error:
                     self.diagnostics.report(
                         note.display_path, 1, note.scan.meta_error, "fix the YAML"
@@ -162,14 +166,24 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                 file.inclusion = InclusionLevel.NOT_IN_NAV
         config.nav = folder_nav(tree, index_uris)
 
-    def _scan(self, path: Path) -> ScanResult:
-        """Scan a note, reusing the last scan while the file is unchanged (serve rebuilds)."""
+    def _scan(self, path: Path, src_uri: str) -> ScanResult:
+        """Scan a note, reusing the last scan while the file is unchanged (serve rebuilds).
+
+        The text read here is handed to MkDocs in `on_page_read_source`, so each note
+        is read from disk once per build, not twice.
+        """
         stat = path.stat()
         key = (stat.st_mtime_ns, stat.st_size)
         cached = self._scans.get(path)
         if cached is not None and cached[0] == key:
             return cached[1]
-        scan = scan_note(path.read_text(encoding="utf-8-sig", errors="replace"))
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+            self._sources[src_uri] = text
+        except UnicodeDecodeError:  # MkDocs will read it itself and report the encoding error
+            text = raw.decode("utf-8-sig", errors="replace")
+        scan = scan_note(text)
         self._scans[path] = (key, scan)
         return scan
 
@@ -182,6 +196,10 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         )
 
     # -- pages --------------------------------------------------------------------------
+    def on_page_read_source(self, /, *, page: Page, config) -> str | None:
+        """Give MkDocs the text `on_files` already read (once; then it is dropped)."""
+        return self._sources.pop(page.file.src_uri, None)
+
     def on_page_markdown(self, markdown_text: str, /, *, page: Page, config, files) -> str | None:
         if not self.config.enabled or self.renderer is None:
             return None

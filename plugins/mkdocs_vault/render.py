@@ -273,7 +273,7 @@ class LinkRenderer:
         if resolution.block_id is not None:
             block = note.blocks[resolution.block_id]
             return block.start, max(block.end, block.marker_line)
-        return note.scan.body_start, len(note.lines)
+        return note.scan.body_start, note.scan.line_count
 
 
 def relative_path(target_uri: str, folder: str) -> str:
