@@ -90,7 +90,7 @@ def test_links_inside_comments_and_code_are_never_reported(site):
     text = "\n".join(site.warnings)
     assert "Missing in comment" not in text
     assert "Another missing" not in text
-    assert len(site.warnings) == len(WARNINGS) + 3  # + the cycle seen from three pages
+    assert len(site.warnings) == len(WARNINGS) + 3 + 2  # + the cycle seen from three pages, 2 md links
 
 
 def test_table_cell_escaped_pipe_is_an_alias(site):
@@ -186,3 +186,28 @@ def test_every_rendered_heading_anchor_matches_the_index_prediction(site):
 
         page = site.site / unquote(path) / "index.html"
         assert f'id="{anchor}"' in page.read_text(encoding="utf-8"), href
+
+
+MARKDOWN_LINKS = {
+    "md heading text": '<a href="Target/#second-section">to second</a>',
+    "md block": '<a href="Target/#^key-block">to block</a>',
+    "md image by name": '<img alt="diagram" src="deep/er/est/diagram.png"/>',
+    "md broken": '<span class="vault-link vault-link-broken" title="note \'Nowhere note.md\' not found">gone</span>',
+    "md broken image": '<span class="vault-link vault-link-broken vault-embed-broken" title="attachment \'lost.png\' not found">lost</span>',
+}
+
+
+@pytest.mark.parametrize(("label", "html"), MARKDOWN_LINKS.items(), ids=list(MARKDOWN_LINKS))
+def test_markdown_links_resolve_like_obsidian_and_broken_ones_are_marked(site, label, html):
+    assert _item(site, label) == f"<li>{label}: {html}</li>"
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        "vault/index.md:91: note 'Nowhere note.md' not found (create the note or fix the name)",
+        "vault/index.md:92: attachment 'lost.png' not found (create the attachment or fix the name)",
+    ],
+)
+def test_broken_markdown_links_are_reported_with_their_line(site, expected):
+    assert any(w.endswith(expected) for w in site.warnings), site.warnings

@@ -40,7 +40,7 @@ from .grammar import (
     mask_code_spans,
     parse_target,
 )
-from .render import relative_path
+from .render import broken, relative_path
 from .resolve import Problem, block_anchor
 
 if TYPE_CHECKING:
@@ -257,44 +257,81 @@ def _remove_keeping_tail(parent, child) -> None:
 
 
 class MarkdownLinkTreeprocessor(Treeprocessor):
-    """`[x](My%20Note.md)` to a note elsewhere in the vault resolves like a wikilink."""
+    """`[x](My%20Note.md)` and `![](image.png)` resolve like wikilinks.
+
+    Obsidian resolves a Markdown link relative to the note, then from the vault root,
+    then by name; its fragment may be heading text (`#Some%20heading`) or `#^block`.
+    A link that reaches no file is reported with its line and marked like a broken
+    wikilink (MkDocs would only say which page, not where).
+    """
 
     def __init__(self, md, renderer: LinkRenderer) -> None:
         super().__init__(md)
         self.renderer = renderer
 
     def run(self, root) -> None:
-        renderer = self.renderer
-        if renderer.files is None:
+        if self.renderer.files is None:
             return
-        for element in _links_and_images(root):
-            key = "href" if element.tag == "a" else "src"
-            url = element.get(key)
-            if (
-                not url
-                or "vault-link" in element.get("class", "")
-                or "vault-embed" in element.get("class", "")
-            ):
-                continue
-            scheme, netloc, path, query, fragment = urlsplit(url)
-            if scheme or netloc or not path or path.startswith("/"):
-                continue
-            path = unquote(path)
-            context = renderer.context
-            folder = context.note.folder
-            direct = _join(folder, path)
-            if renderer.files.get_file_from_path(direct) is not None:
-                continue
-            if renderer.files.get_file_from_path(path) is not None:
-                target_uri = path  # vault-root relative, as Obsidian writes "absolute" links
-            else:
-                resolution = renderer.resolver.resolve_path(path, context.note)
-                if not resolution.found:
-                    continue  # MkDocs reports it as well; ours would add nothing but a line
-                target = resolution.note or resolution.attachment
-                target_uri = target.src_uri
-            relative = quote(relative_path(target_uri, folder))
-            element.set(key, urlunsplit(("", "", relative, query, fragment)))
+        for parent in root.iter():
+            for position, element in enumerate(parent):
+                if element.tag in ("a", "img"):
+                    replacement = self._resolve(element)
+                    if replacement is not None:
+                        replacement.tail = element.tail
+                        parent[position] = replacement
+
+    def _resolve(self, element):
+        renderer = self.renderer
+        key = "href" if element.tag == "a" else "src"
+        url = element.get(key)
+        classes = element.get("class", "")
+        if not url or "vault-link" in classes or "vault-embed" in classes:
+            return None
+        scheme, netloc, path, query, fragment = urlsplit(url)
+        if scheme or netloc or not path or path.startswith("/"):
+            return None
+        path = unquote(path)
+        context = renderer.context
+        folder = context.note.folder
+        if renderer.files.get_file_from_path(_join(folder, path)) is not None:
+            target_uri = _join(folder, path)
+        elif renderer.files.get_file_from_path(path) is not None:
+            target_uri = path  # vault-root relative, as Obsidian writes "absolute" links
+        else:
+            if not posixpath.splitext(path)[1]:
+                return None  # a folder or extension-less URL: MkDocs' own rules apply
+            resolution = renderer.resolver.resolve_path(path, context.note)
+            if not resolution.found:
+                line = self._line_of(url)
+                for problem in resolution.problems:
+                    renderer.report(line, problem)
+                text = element.get("alt") if element.tag == "img" else "".join(element.itertext())
+                return broken(text or path, resolution.problems, embed=element.tag == "img")
+            target_uri = (resolution.note or resolution.attachment).src_uri
+        note = renderer.index.notes.get(target_uri)
+        if fragment and note is not None:
+            fragment = self._anchor(note, unquote(fragment))
+        relative = quote(relative_path(target_uri, folder))
+        element.set(key, urlunsplit(("", "", relative, query, fragment)))
+        return None
+
+    def _anchor(self, note, fragment: str) -> str:
+        """Obsidian writes heading text (or `^id`) after `#`; the page carries slugs."""
+        if fragment.startswith("^"):
+            block = note.blocks.get(fragment[1:])
+            return block_anchor(block.id) if block else fragment
+        if any(h.anchor == fragment for h in note.headings):
+            return fragment
+        heading = self.renderer.resolver.find_heading(note, tuple(fragment.split("#")))
+        return heading.anchor if heading else fragment
+
+    def _line_of(self, url: str) -> int:
+        """Where the link is written: the first source line holding its URL."""
+        context = self.renderer.context
+        for number, line in enumerate(context.note.lines, start=1):
+            if number >= context.first_line and ("](" + url in line or "](<" + url in line):
+                return number
+        return context.first_line
 
 
 class RebaseTreeprocessor(Treeprocessor):
