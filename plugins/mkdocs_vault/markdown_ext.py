@@ -272,13 +272,17 @@ class MarkdownLinkTreeprocessor(Treeprocessor):
     def run(self, root) -> None:
         if self.renderer.files is None:
             return
-        for parent in root.iter():
-            for position, element in enumerate(parent):
-                if element.tag in ("a", "img"):
-                    replacement = self._resolve(element)
-                    if replacement is not None:
-                        replacement.tail = element.tail
-                        parent[position] = replacement
+        broken_links = []
+        for element in _links_and_images(root):  # C-level iteration; most links are ours
+            replacement = self._resolve(element)
+            if replacement is not None:
+                broken_links.append((element, replacement))
+        if broken_links:
+            parents = {child: parent for parent in root.iter() for child in parent}
+            for element, replacement in broken_links:
+                replacement.tail = element.tail
+                parent = parents[element]
+                parent[list(parent).index(element)] = replacement
 
     def _resolve(self, element):
         renderer = self.renderer
