@@ -1,0 +1,237 @@
+"""Run one note's blocks, in order, in one namespace, and capture what they produce.
+
+This module is what a worker process executes; it has no knowledge of MkDocs and can be
+called in-process by tests. Code is compiled under the note's path with its real line
+numbers, so a traceback reads `File "vault/Softmax.md", line 42` — the note's own line.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import hashlib
+import html
+import io
+import os
+import random
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .options import BlockOptions
+
+SNIPPETS_PACKAGE = "snippets"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One executable block: its code and the note line its first code line is on."""
+
+    code: str
+    first_line: int
+    options: BlockOptions = field(default_factory=BlockOptions)
+
+
+@dataclass(frozen=True)
+class NoteJob:
+    """Everything a worker needs to run a note's blocks."""
+
+    note_path: str  # as shown in diagnostics, e.g. vault/concepts/Softmax.md
+    note_dir: str  # absolute folder of the note: NOTE_DIR for the blocks
+    scratch_dir: str  # absolute per-note working directory outside the vault
+    blocks: tuple[Block, ...]
+    seed: int = 0
+
+
+@dataclass
+class Figure:
+    """A figure the block left open, already encoded."""
+
+    format: str
+    data: bytes
+
+
+@dataclass
+class BlockResult:
+    """What one block produced. `error` is a traceback text when it failed."""
+
+    stdout: str = ""
+    stderr: str = ""
+    figures: list[Figure] = field(default_factory=list)
+    rich_kind: str | None = None  # "html" or "text"
+    rich: str | None = None
+    error: str | None = None
+    error_line: int | None = None
+    modules: dict[str, str] = field(default_factory=dict)  # snippets file → sha256
+    seconds: float = 0.0
+
+
+def note_seed(note_path: str) -> int:
+    """A stable seed per note, so random output is reproducible build after build."""
+    return int.from_bytes(hashlib.sha256(note_path.encode()).digest()[:4], "big")
+
+
+def forget_snippets() -> None:
+    """Drop imported `snippets` modules so an edited module is imported afresh."""
+    for name in list(sys.modules):
+        if name == SNIPPETS_PACKAGE or name.startswith(SNIPPETS_PACKAGE + "."):
+            del sys.modules[name]
+
+
+def start_note(job: NoteJob) -> dict:
+    """Fresh namespace, working directory, seeds and matplotlib state for a note."""
+    forget_snippets()
+    os.makedirs(job.scratch_dir, exist_ok=True)
+    os.chdir(job.scratch_dir)
+    seed = job.seed or note_seed(job.note_path)
+    random.seed(seed)
+    try:
+        import numpy
+
+        numpy.random.seed(seed % (2**32))
+    except ImportError:  # pragma: no cover - numpy is a dependency
+        pass
+    try:
+        import matplotlib
+        import matplotlib.pyplot as plt
+
+        plt.close("all")
+        matplotlib.rcdefaults()
+        matplotlib.rcParams["svg.hashsalt"] = str(seed)  # stable ids: same figure, same bytes
+    except ImportError:  # pragma: no cover
+        pass
+    return {"__name__": "__note__", "NOTE_DIR": Path(job.note_dir)}
+
+
+def run_block(namespace: dict, block: Block, job: NoteJob) -> BlockResult:
+    """Execute one block in `namespace`; never raises for the block's own errors."""
+    result = BlockResult()
+    stdout, stderr = io.StringIO(), io.StringIO()
+    started = time.perf_counter()
+    try:
+        body, last = _compile(block, job.note_path)
+    except SyntaxError as error:
+        result.error = "".join(traceback.format_exception_only(type(error), error))
+        result.error_line = error.lineno
+        result.seconds = time.perf_counter() - started
+        return result
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            exec(body, namespace)  # noqa: S102 - running the note's code is the point
+            value = eval(last, namespace) if last is not None else None  # noqa: S307
+            if value is not None:
+                result.rich_kind, result.rich = rich_output(value)
+        except BaseException as error:  # SystemExit and KeyboardInterrupt belong to the block too
+            result.error, result.error_line = _format_error(error, job.note_path)
+    result.stdout, result.stderr = stdout.getvalue(), stderr.getvalue()
+    result.figures = capture_figures(block.options.format)
+    result.modules = snippets_modules()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _compile(block: Block, filename: str):
+    # Blank lines in front put every line, syntax errors included, at its note line.
+    tree = ast.parse("\n" * (block.first_line - 1) + block.code, filename=filename)
+    last = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        last = compile(ast.Expression(tree.body.pop().value), filename, "eval")
+    return compile(tree, filename, "exec"), last
+
+
+def _format_error(error: BaseException, filename: str) -> tuple[str, int | None]:
+    """The traceback from the note's first frame on, and the deepest note line."""
+    frames = traceback.extract_tb(error.__traceback__)
+    line = None
+    for index, frame in enumerate(frames):
+        if frame.filename == filename:
+            frames = frames[index:]
+            break
+    for frame in frames:
+        if frame.filename == filename:
+            line = frame.lineno
+    text = "Traceback (most recent call last):\n"
+    text += "".join(traceback.format_list(frames))
+    text += "".join(traceback.format_exception_only(type(error), error))
+    return text, line
+
+
+def capture_figures(figure_format: str = "svg") -> list[Figure]:
+    """Encode every open matplotlib figure, then close them all."""
+    if "matplotlib.pyplot" not in sys.modules:
+        return []
+    import matplotlib.pyplot as plt
+
+    figures = []
+    for number in plt.get_fignums():
+        buffer = io.BytesIO()
+        plt.figure(number).savefig(buffer, format=figure_format, bbox_inches="tight")
+        figures.append(Figure(figure_format, buffer.getvalue()))
+    plt.close("all")
+    return figures
+
+
+def snippets_modules() -> dict[str, str]:
+    """Files of the `snippets` modules imported so far in this note, with their hashes."""
+    found = {}
+    for name, module in list(sys.modules.items()):
+        if name != SNIPPETS_PACKAGE and not name.startswith(SNIPPETS_PACKAGE + "."):
+            continue
+        path = getattr(module, "__file__", None)
+        if path and os.path.isfile(path):
+            with open(path, "rb") as handle:
+                found[path] = hashlib.sha256(handle.read()).hexdigest()
+    return found
+
+
+def rich_output(value: object) -> tuple[str, str]:
+    """The last expression of a block as HTML (arrays, `_repr_html_`) or escaped text."""
+    try:
+        import numpy
+
+        if isinstance(value, numpy.ndarray) and value.ndim in (1, 2):
+            return "html", matrix_html(value)
+    except ImportError:  # pragma: no cover
+        pass
+    for method in ("_repr_html_", "_repr_svg_"):
+        render = getattr(value, method, None)
+        if callable(render):
+            try:
+                produced = render()
+            except Exception:  # a broken repr must not fail the block
+                continue
+            if isinstance(produced, str):
+                return "html", produced
+    return "text", repr(value)
+
+
+def matrix_html(
+    matrix, rows: list[str] | None = None, columns: list[str] | None = None, digits: int = 3
+) -> str:
+    """A labelled, escaped HTML table of a 1-D or 2-D array."""
+    import numpy
+
+    array = numpy.atleast_2d(numpy.asarray(matrix))
+    head = ""
+    if columns is not None:
+        cells = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+        corner = "<th></th>" if rows is not None else ""
+        head = f"<thead><tr>{corner}{cells}</tr></thead>"
+    body = []
+    for index, row in enumerate(array):
+        label = f"<th>{html.escape(str(rows[index]))}</th>" if rows is not None else ""
+        cells = "".join(f"<td>{_number(value, digits)}</td>" for value in row)
+        body.append(f"<tr>{label}{cells}</tr>")
+    shape = "×".join(str(n) for n in numpy.shape(matrix))
+    rows_html = "".join(body)
+    opening = f'<table class="vault-matrix" data-shape="{shape}">'
+    return f"{opening}{head}<tbody>{rows_html}</tbody></table>"
+
+
+def _number(value, digits: int) -> str:
+    kind = getattr(getattr(value, "dtype", None), "kind", None)
+    if isinstance(value, float) or kind == "f":
+        return f"{float(value):.{digits}g}"
+    return html.escape(str(value))

@@ -1,0 +1,48 @@
+"""The worker process: warm imports once, then run note jobs sent over a pipe.
+
+Results stream back block by block, so the parent knows which block was running when
+a time limit expired or the process died.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(connection, snippets_parent: str) -> None:
+    """Serve jobs until `None` arrives. Messages: ("block", i, result), ("done",)."""
+    sys.dont_write_bytecode = True  # never drop __pycache__ into watched folders
+    os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401 - the warm import is the point of a worker
+    import numpy  # noqa: F401
+
+    if snippets_parent and snippets_parent not in sys.path:
+        sys.path.insert(0, snippets_parent)
+    from .runner import BlockResult, run_block, start_note
+
+    connection.send(("ready", os.getpid()))
+    while True:
+        job = connection.recv()
+        if job is None:
+            return
+        namespace = start_note(job)
+        failed = False
+        for index, block in enumerate(job.blocks):
+            if failed:
+                result = BlockResult(error="not run: an earlier block of this note failed")
+            else:
+                result = run_block(namespace, block, job)
+                failed = result.error is not None
+            connection.send(("block", index, result))
+        connection.send(("done",))
+
+
+if __name__ == "__main__":  # started by pool.py: python -m mkdocs_vault.execute.worker FD DIR
+    from multiprocessing.connection import Connection
+
+    main(Connection(int(sys.argv[1])), sys.argv[2])

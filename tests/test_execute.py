@@ -1,0 +1,165 @@
+"""Executable notes, the engine (issue 3 in progress): options, running blocks, the worker pool."""
+
+import os
+import sys
+
+import pytest
+from mkdocs_vault.execute.options import BlockOptions, OptionError, block_options
+from mkdocs_vault.execute.pool import WorkerPool
+from mkdocs_vault.execute.runner import Block, NoteJob, matrix_html, run_block, start_note
+
+
+@pytest.mark.parametrize(
+    ("info", "code", "expected"),
+    [
+        ("python", "x = 1", BlockOptions()),
+        ("python exec", "x = 1", BlockOptions(execute=True)),
+        ('python exec="on"', "x = 1", BlockOptions(execute=True)),
+        ('python exec="off"', "x = 1", BlockOptions(execute=False)),
+        ('python exec source="hide"', "", BlockOptions(execute=True, source="hide")),
+        ("python exec", "#| source: hide\n#| caption: Softmax curves\nx = 1",
+         BlockOptions(execute=True, source="hide", caption="Softmax curves")),
+        ('python exec timeout=2.5 format=png label=fig-1 output="curves"', "",
+         BlockOptions(execute=True, timeout=2.5, format="png", label="fig-1", output="curves")),
+        ("python exec colour=red", "", BlockOptions(execute=True, unknown=("colour",))),
+    ],
+)
+def test_block_options_from_info_string_and_comment_lines(info, code, expected):
+    assert block_options(info, code)[0] == expected
+
+
+def test_comment_option_lines_are_removed_and_counted():
+    _, code, taken = block_options("python exec", "#| source: hide\n#| timeout: 3\nprint(1)\n#| not an option")
+    assert (code, taken) == ("print(1)\n#| not an option", 2)
+
+
+@pytest.mark.parametrize(
+    ("info", "message"),
+    [
+        ("python exec source=maybe", "source must be"),
+        ("python exec timeout=soon", "timeout must be a number"),
+        ("python exec timeout=-1", "timeout must be positive"),
+        ("python exec format=gif", "format must be"),
+        ('python exec caption="unclosed', "cannot read the info string"),
+    ],
+)
+def test_bad_options_are_errors_that_say_why(info, message):
+    with pytest.raises(OptionError, match=message):
+        block_options(info, "")
+
+
+@pytest.fixture
+def job(tmp_path):
+    return NoteJob("vault/Note.md", str(tmp_path / "notes"), str(tmp_path / "scratch"), ())
+
+
+@pytest.fixture
+def namespace(job, monkeypatch):
+    monkeypatch.chdir(os.getcwd())  # start_note changes directory; restore it afterwards
+    return start_note(job)
+
+
+def test_blocks_share_a_namespace_and_the_last_expression_is_rendered(namespace, job):
+    first = run_block(namespace, Block("x = 40\nprint('side effect')", 10), job)
+    second = run_block(namespace, Block("x + 2", 14), job)
+    assert first.stdout == "side effect\n" and first.rich is None
+    assert (second.rich_kind, second.rich) == ("text", "42")
+
+
+def test_traceback_names_the_note_and_its_own_line(namespace, job):
+    result = run_block(namespace, Block("a = 1\n\nb = a / 0", 30), job)
+    assert result.error_line == 32
+    assert 'File "vault/Note.md", line 32' in result.error
+    assert result.error.rstrip().endswith("ZeroDivisionError: division by zero")
+
+
+def test_syntax_error_points_at_the_note_line(namespace, job):
+    result = run_block(namespace, Block("x = (1,\ny = 2", 7), job)
+    assert result.error_line in (7, 8) and "SyntaxError" in result.error
+
+
+def test_sys_exit_is_the_blocks_error_not_the_workers(namespace, job):
+    result = run_block(namespace, Block("import sys\nsys.exit(3)", 1), job)
+    assert "SystemExit: 3" in result.error
+
+
+def test_open_figures_are_captured_as_svg_and_closed(namespace, job):
+    code = "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.figure()\nplt.bar([1], [2])"
+    result = run_block(namespace, Block(code, 1), job)
+    assert [f.format for f in result.figures] == ["svg", "svg"]
+    assert result.figures[0].data.lstrip().startswith(b"<?xml")
+    import matplotlib.pyplot as plt
+
+    assert plt.get_fignums() == []
+
+
+def test_working_directory_is_the_scratch_folder_and_note_dir_is_given(namespace, job):
+    result = run_block(namespace, Block("import os\nprint(os.getcwd())\nprint(NOTE_DIR)", 1), job)
+    assert result.stdout.split("\n")[:2] == [job.scratch_dir, job.note_dir]
+
+
+def test_random_numbers_are_seeded_per_note(job, monkeypatch):
+    monkeypatch.chdir(os.getcwd())
+    draws = []
+    for _ in range(2):
+        namespace = start_note(job)
+        draws.append(run_block(namespace, Block("import numpy, random\n(numpy.random.rand(), random.random())", 1), job).rich)
+    assert draws[0] == draws[1]
+
+
+def test_numpy_matrix_becomes_an_escaped_labelled_table():
+    import numpy
+
+    table = matrix_html(numpy.array([[0.5, 0.25], [1, 2]]), rows=["<it>", "cat"], columns=["a", "b"])
+    assert "<th>&lt;it&gt;</th>" in table and "<td>0.25</td>" in table and 'data-shape="2×2"' in table
+
+
+def test_snippets_modules_used_by_a_block_are_recorded(tmp_path, job, monkeypatch):
+    package = tmp_path / "lib" / "snippets"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "maths.py").write_text("def double(x):\n    return 2 * x\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path / "lib"))
+    monkeypatch.chdir(os.getcwd())
+    namespace = start_note(job)
+    result = run_block(namespace, Block("from snippets.maths import double\ndouble(21)", 1), job)
+    assert result.rich == "42"
+    assert str(package / "maths.py") in result.modules
+    sys.modules.pop("snippets.maths", None)
+    sys.modules.pop("snippets", None)
+
+
+@pytest.fixture(scope="module")
+def pool():
+    with WorkerPool(2) as workers:
+        yield workers
+
+
+def _note(tmp_path, name, *codes, timeout=None):
+    options = BlockOptions(execute=True, timeout=timeout)
+    blocks = tuple(Block(code, 10 * (i + 1), options) for i, code in enumerate(codes))
+    return NoteJob(f"vault/{name}.md", str(tmp_path), str(tmp_path / f"scratch-{name}"), blocks)
+
+
+def test_pool_runs_blocks_in_a_separate_process(pool, tmp_path):
+    results = pool.run_note(_note(tmp_path, "A", "import os\nos.getpid()"))
+    assert results[0].error is None and int(results[0].rich) != os.getpid()
+
+
+def test_a_block_past_its_time_limit_is_stopped_and_the_pool_recovers(pool, tmp_path):
+    results = pool.run_note(_note(tmp_path, "Slow", "import time\ntime.sleep(60)", "print('after')", timeout=1))
+    assert results[0].error == "timed out after 1 s (the block was stopped)"
+    assert results[1].error.startswith("not run")
+    assert pool.run_note(_note(tmp_path, "Next", "print('alive')"))[0].stdout == "alive\n"
+
+
+def test_a_crashing_worker_is_replaced_and_the_block_reported(pool, tmp_path):
+    results = pool.run_note(_note(tmp_path, "Crash", "import os\nos._exit(7)"))
+    assert "worker process died" in results[0].error and "exit code 7" in results[0].error
+    assert pool.run_note(_note(tmp_path, "Next", "1 + 1"))[0].rich == "2"
+
+
+def test_notes_run_in_parallel_one_per_worker(pool, tmp_path):
+    jobs = [_note(tmp_path, f"P{i}", "import os\nos.getpid()") for i in range(4)]
+    results = pool.run_notes(jobs)
+    assert len({r[0].rich for r in results.values()}) == 2
