@@ -163,3 +163,59 @@ def test_notes_run_in_parallel_one_per_worker(pool, tmp_path):
     jobs = [_note(tmp_path, f"P{i}", "import os\nos.getpid()") for i in range(4)]
     results = pool.run_notes(jobs)
     assert len({r[0].rich for r in results.values()}) == 2
+
+
+# -- cache -------------------------------------------------------------------------------
+
+from mkdocs_vault.execute.cache import ResultCache, block_keys  # noqa: E402
+from mkdocs_vault.execute.runner import BlockResult  # noqa: E402
+
+
+def _blocks(*codes):
+    return tuple(Block(code, 1 + 5 * i) for i, code in enumerate(codes))
+
+
+def test_block_keys_chain_earlier_blocks_and_the_environment():
+    base = block_keys(_blocks("a = 1", "b = 2"), "vault/N.md", "py3.11")
+    assert len(set(base)) == 2
+    assert block_keys(_blocks("a = 1", "b = 3"), "vault/N.md", "py3.11")[0] == base[0]
+    assert block_keys(_blocks("a = 1", "b = 3"), "vault/N.md", "py3.11")[1] != base[1]
+    assert block_keys(_blocks("a = 2", "b = 2"), "vault/N.md", "py3.11")[1] != base[1]
+    assert block_keys(_blocks("a = 1", "b = 2"), "vault/N.md", "py3.12") != base
+    assert block_keys(_blocks("a = 1", "b = 2"), "vault/M.md", "py3.11") != base
+
+
+def test_cache_round_trip_and_a_full_note_hit(tmp_path):
+    cache = ResultCache(tmp_path / "cache")
+    blocks = _blocks("x = 1", "x")
+    keys, results = cache.lookup_note(blocks, "vault/N.md", "env")
+    assert results is None
+    for key, text in zip(keys, ["", "1"]):
+        cache.put(key, BlockResult(rich_kind="text", rich=text))
+    _, results = cache.lookup_note(blocks, "vault/N.md", "env")
+    assert [r.rich for r in results] == ["", "1"]
+    assert not list((tmp_path / "cache").rglob(".tmp-*"))
+
+
+def test_a_changed_snippets_module_invalidates_exactly_the_results_that_used_it(tmp_path):
+    module = tmp_path / "helpers.py"
+    module.write_text("A = 1\n", encoding="utf-8")
+    from mkdocs_vault.execute.cache import file_digest
+
+    cache = ResultCache(tmp_path / "cache")
+    cache.put("k-uses", BlockResult(modules={str(module): file_digest(str(module))}))
+    cache.put("k-plain", BlockResult())
+    assert cache.get("k-uses") is not None
+    module.write_text("A = 2\n", encoding="utf-8")
+    assert cache.get("k-uses") is None
+    assert cache.get("k-plain") is not None
+
+
+def test_a_truncated_entry_is_a_miss_not_a_crash(tmp_path):
+    cache = ResultCache(tmp_path / "cache")
+    cache.put("deadbeef", BlockResult(stdout="ok"))
+    path = next((tmp_path / "cache").rglob("deadbeef.pickle"))
+    path.write_bytes(path.read_bytes()[:10])
+    assert cache.get("deadbeef") is None
+    cache.clear()
+    assert not (tmp_path / "cache").exists()
