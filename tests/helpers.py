@@ -32,6 +32,7 @@ class Build:
     root: Path
     site: Path
     records: list[logging.LogRecord] = field(default_factory=list)
+    config: object = None
 
     @property
     def warnings(self) -> list[str]:
@@ -109,12 +110,15 @@ def run_build(config_file: Path, strict: bool = False) -> Build:
     try:
         os.chdir(config_file.parent)
         config = load_config(config_file=str(config_file), strict=strict)
-        build(config)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()  # stop snippet workers, as `mkdocs build` does
     finally:
         os.chdir(cwd)
         logger.removeHandler(handler)
         logger.setLevel(previous_level)
-    return Build(config_file.parent, config_file.parent / "site", handler.records)
+    return Build(config_file.parent, config_file.parent / "site", handler.records, config)
 
 
 def build_vault(root: Path, notes: dict[str, str | bytes], **config) -> Build:

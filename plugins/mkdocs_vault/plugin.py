@@ -12,6 +12,7 @@ A thin adapter; the work is done by the stage modules. Hooks:
                  heading anchor differs from the real one.
 * `on_post_page` — apply those corrections.
 * `on_post_build` / `on_build_error` — release the index to the garbage collector.
+* `on_shutdown` — stop the snippet workers.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from mkdocs.utils import get_relative_url
 
 from .anchors import AnchorMaker
 from .diagnostics import Diagnostics
+from .execute import fence as exec_fence
+from .execute.session import ExecutionSession
 from .folders import folder_nav, folder_page_markdown, folder_tree, index_page_of
 from .index import VaultIndex
 from .markdown_ext import VaultMarkdownExtension
@@ -59,6 +62,23 @@ class VaultConfig(base.Config):
     stylesheet = c.Type(bool, default=True)
     """Add the plugin's small stylesheet (broken links, embeds) to `extra_css`."""
 
+    execute = c.Type(bool, default=True)
+    """Run ```` ```python exec ```` blocks at build time. Off for untrusted vaults; the
+    environment variable `MKDOCS_VAULT_EXECUTE=0` also turns it off."""
+
+    exec_workers = c.Type(int, default=0)
+    """Worker processes for snippets (0: one per CPU core)."""
+
+    exec_timeout = c.Type((int, float), default=60)
+    """Seconds a block may run before it is stopped (per block: `#| timeout: 5`)."""
+
+    cache_dir = c.Type(str, default=".cache/mkdocs_vault")
+    """Where results, figures and scratch folders live, relative to `mkdocs.yml`.
+    Outside `docs_dir`, so `mkdocs serve` never sees them change."""
+
+    snippets_dir = c.Type(str, default="snippets")
+    """The package the notes' blocks import (`import snippets...`), relative to `mkdocs.yml`."""
+
     folder_nav = c.Type(bool, default=False)
     """For large vaults: when `mkdocs.yml` has no `nav`, list folders only (each with its
     `index.md`, generated when missing, listing the folder's notes) instead of every note.
@@ -80,6 +100,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._corrections: dict[str, dict[str, str]] = {}
         self._scans: dict[Path, tuple[tuple[int, int], ScanResult]] = {}
         self._sources: dict[str, str] = {}
+        self.session: ExecutionSession | None = None
 
     # -- configuration ------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -94,7 +115,58 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         )
         if self.config.stylesheet and _STYLESHEET not in config.extra_css:
             config.extra_css.append(_STYLESHEET)
+        if self._execution_enabled():
+            self._configure_execution(config)
         return config
+
+    def _execution_enabled(self) -> bool:
+        return self.config.execute and os.environ.get("MKDOCS_VAULT_EXECUTE", "1") != "0"
+
+    def _configure_execution(self, config: MkDocsConfig) -> None:
+        """Register the `python exec` fence with superfences and open the session."""
+        base = Path(os.path.dirname(config.config_file_path or os.getcwd()))
+        cache_dir = base / self.config.cache_dir
+        snippets_parent = str((base / self.config.snippets_dir).parent)
+        settings = (cache_dir, self.config.exec_workers, float(self.config.exec_timeout))
+        if self.session is None or self.session.settings != (*settings, snippets_parent):
+            # MkDocs keeps this plugin object across config reloads (serve); a new
+            # mkdocs.yml may point elsewhere, so the session follows the config.
+            if self.session is not None:
+                self.session.shutdown()
+            self.session = ExecutionSession(*settings, snippets_parent)
+        if "pymdownx.superfences" not in config.markdown_extensions:
+            config.markdown_extensions.append("pymdownx.superfences")
+        fences = config.mdx_configs.setdefault("pymdownx.superfences", {})
+        custom = fences.setdefault("custom_fences", [])
+        custom.append(
+            {
+                "name": "python",
+                "class": "python",
+                "validator": exec_fence.validator,
+                "format": exec_fence.make_formatter(
+                    session=lambda: self.session,
+                    context=lambda: self.renderer.context.note if self.renderer else None,
+                    add_asset=self._add_asset,
+                    report=self.diagnostics.report,
+                    asset_dir=cache_dir / "assets",
+                ),
+            }
+        )
+
+    def _add_asset(self, name: str, path: Path) -> str:
+        """Hand a generated figure to MkDocs; its URL relative to the page being built."""
+        assert self.renderer is not None and self._mkdocs_config is not None
+        files = self.renderer.files
+        uri = f"assets/vault-exec/{name}"
+        file = files.get_file_from_path(uri)
+        if file is None:
+            file = File.generated(self._mkdocs_config, uri, abs_src_path=str(path))
+            files.append(file)
+        return get_relative_url(file.url, self.renderer.page_file.url)
+
+    def on_shutdown(self) -> None:
+        if self.session is not None:
+            self.session.shutdown()
 
     # -- scan + index -------------------------------------------------------------------
     def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
@@ -134,6 +206,8 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         if self.config.folder_nav and self._user_nav is None:
             self._add_folder_nav(index, files, config)
         self.index = index
+        if self.session is not None and self._execution_enabled():
+            self.session.plan(index)  # jobs start now and run while pages render
         # The index and MkDocs' file list live for the whole build; keep the cyclic GC
         # from re-walking them on every collection (measured: ~5% of a 1,000-note build).
         # `on_post_build` / `on_build_error` hand them back to the collector.

@@ -51,6 +51,15 @@ class Block:
 
 
 @dataclass
+class CodeBlock:
+    """A fenced Python block: its info string, the line of its first code line, its code."""
+
+    info: str
+    first_line: int
+    code: str = ""
+
+
+@dataclass
 class ScanResult:
     """What scanning one note found."""
 
@@ -61,6 +70,8 @@ class ScanResult:
     blocks: dict[str, Block] = field(default_factory=dict)
     # Every `[[...]]`/`![[...]]` outside code, as written → its lines, in order.
     link_lines: dict[str, list[int]] = field(default_factory=dict)
+    # Fenced blocks whose language is python (candidates for execution), in order.
+    code_blocks: list[CodeBlock] = field(default_factory=list)
     line_count: int = 0
 
 
@@ -115,6 +126,9 @@ def scan_note(text: str) -> ScanResult:
     )
 
     fence: str | None = None  # the opening fence while inside a fenced block
+    code: CodeBlock | None = None  # the python block being read, if any
+    code_lines: list[str] = []
+    code_indent = 0
     in_comment = False
     in_indented_code = False
     previous_blank = True
@@ -136,6 +150,12 @@ def scan_note(text: str) -> ScanResult:
                 and not close.group("info").strip()
             ):
                 fence = None
+                if code is not None:
+                    code.code = "\n".join(code_lines)
+                    result.code_blocks.append(code)
+                    code = None
+            elif code is not None:
+                code_lines.append(_dedent(line, code_indent))
             continue
 
         if not stripped:
@@ -170,6 +190,10 @@ def scan_note(text: str) -> ScanResult:
             and len(opener.group("indent").expandtabs(4)) < 4 + (4 if last_block_is_list else 0)
         ):
             fence = opener.group("fence")
+            info = opener.group("info").strip()
+            if info.lower().startswith("python") or info.lower().startswith("{.python"):
+                code, code_lines = CodeBlock(info, number + 1), []
+                code_indent = len(opener.group("indent").expandtabs(4))
             previous_blank = False
             previous_line_paragraph = False
             continue
@@ -228,6 +252,13 @@ def scan_note(text: str) -> ScanResult:
         previous_blank = False
 
     return result
+
+
+def _dedent(line: str, indent: int) -> str:
+    """Remove up to `indent` columns of leading spaces (a fence nested in a list)."""
+    expanded = line.expandtabs(4)
+    strip = min(indent, len(expanded) - len(expanded.lstrip(" ")))
+    return expanded[strip:]
 
 
 _LIST_FIRST = frozenset("-*+0123456789")

@@ -8,6 +8,7 @@ Notes run in parallel, one per worker.
 
 from __future__ import annotations
 
+import atexit
 import os
 import queue
 import socket
@@ -44,6 +45,7 @@ class WorkerPool:
     # -- lifecycle ----------------------------------------------------------------------
     def start(self) -> None:
         """Start every worker (they warm up concurrently)."""
+        atexit.register(self.shutdown)  # in case MkDocs never reaches on_shutdown
         workers = [self._spawn() for _ in range(self.size)]
         for worker in workers:
             self._await_ready(worker)

@@ -186,8 +186,26 @@ def snippets_modules() -> dict[str, str]:
     return found
 
 
-def rich_output(value: object) -> tuple[str, str]:
-    """The last expression of a block as HTML (arrays, `_repr_html_`) or escaped text."""
+def _is_plot_object(value: object) -> bool:
+    """Artists, axes and lists of them: what `plt.plot(...)` returns, drawn already."""
+    matplotlib = sys.modules.get("matplotlib")
+    if matplotlib is None:
+        return False
+    from matplotlib.artist import Artist
+
+    if isinstance(value, (list, tuple)) and value:
+        return all(isinstance(item, Artist) for item in value)
+    return isinstance(value, Artist)
+
+
+def rich_output(value: object) -> tuple[str, str] | tuple[None, None]:
+    """The last expression of a block as HTML (arrays, `_repr_html_`) or escaped text.
+
+    Matplotlib objects are skipped: the figure itself is the output, and their repr
+    carries a memory address that would change every build.
+    """
+    if _is_plot_object(value):
+        return None, None
     try:
         import numpy
 

@@ -27,7 +27,10 @@ def main(connection, snippets_parent: str) -> None:
 
     connection.send(("ready", os.getpid()))
     while True:
-        job = connection.recv()
+        try:
+            job = connection.recv()
+        except (EOFError, OSError):  # the parent went away: nothing left to do
+            return
         if job is None:
             return
         namespace = start_note(job)

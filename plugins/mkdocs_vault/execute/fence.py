@@ -1,0 +1,126 @@
+"""The superfences custom fence for ```` ```python exec ````: source, then outputs.
+
+A fence without the marker fails the validator, so superfences highlights it as
+ordinary Python. With the marker, the formatter asks the session for the block's
+result (waiting if a worker is still on it) and renders code, printed text, figures,
+the last expression, or the error with the note's own line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from collections.abc import Callable
+from pathlib import Path
+
+from mkdocs.plugins import get_plugin_logger
+
+from .session import ExecutionSession, is_exec_marker
+
+log = get_plugin_logger(__name__)
+
+
+def validator(language, inputs, options, attrs, md) -> bool:
+    """Claim the fence only when it opts in (`exec` or `exec="on"`)."""
+    if not is_exec_marker(inputs):
+        return False
+    options.update({key: value for key, value in inputs.items() if key != "exec"})
+    return True
+
+
+def make_formatter(
+    session: Callable[[], ExecutionSession | None],
+    context: Callable[[], tuple],
+    add_asset: Callable[[str, Path], str],
+    report: Callable[[str, int, str, str], None],
+    asset_dir: Path,
+):
+    """The formatter superfences calls; the callables give it the live build state.
+
+    `context()` returns the origin note being rendered; `add_asset(name, path)` registers
+    a generated file with MkDocs and returns its URL relative to the page.
+    """
+
+    def formatter(src, language, class_name, options, md, **kwargs) -> str:
+        current = session()
+        note = context()
+        source_html = _highlight(src, md, kwargs)
+        found = current.result_for(note, src) if current is not None and note is not None else None
+        if found is None:
+            return source_html + _note_box("This block was not executed (execution is off).")
+        planned, result = found
+        block = planned.block
+        parts = [] if block.options.source == "hide" else [source_html]
+        if planned.option_error:
+            report(
+                note.display_path,
+                block.first_line - 1,
+                f"bad block option: {planned.option_error}",
+                "fix the #| line",
+            )
+        if result.stdout:
+            parts.append(_pre("vault-stdout", result.stdout))
+        if result.stderr:
+            parts.append(_pre("vault-stderr", result.stderr))
+        for number, figure in enumerate(result.figures, start=1):
+            digest = hashlib.sha256(figure.data).hexdigest()[:20]
+            name = f"{block.options.output or 'figure'}-{digest}.{figure.format}"
+            path = asset_dir / name
+            if not path.exists():
+                asset_dir.mkdir(parents=True, exist_ok=True)
+                temp = path.with_suffix(".tmp")
+                temp.write_bytes(figure.data)
+                temp.replace(path)
+            url = add_asset(name, path)
+            caption = block.options.caption or ""
+            alt = html.escape(caption or f"Figure {number} of the code above", quote=True)
+            figcaption = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+            image = f'<img src="{html.escape(url, quote=True)}" alt="{alt}">'
+            parts.append(f'<figure class="vault-figure">{image}{figcaption}</figure>')
+        if result.rich is not None:
+            if result.rich_kind == "html":
+                parts.append(f'<div class="vault-output vault-rich">{result.rich}</div>')
+            else:
+                parts.append(_pre("vault-repr", result.rich))
+        if result.error:
+            line = result.error_line or block.first_line
+            summary = result.error.strip().splitlines()[-1]
+            if not result.error.startswith("not run"):
+                report(
+                    note.display_path,
+                    line,
+                    f"snippet failed: {summary}",
+                    "see the traceback on the page",
+                )
+            parts.append(
+                '<div class="admonition failure vault-error"><p class="admonition-title">'
+                f"{html.escape(note.display_path)}:{line}: {html.escape(summary)}</p>"
+                f"<pre><code>{html.escape(result.error)}</code></pre></div>"
+            )
+        label = (
+            f' id="{html.escape(block.options.label, quote=True)}"' if block.options.label else ""
+        )
+        return f'<div class="vault-exec"{label}>{"".join(parts)}</div>'
+
+    return formatter
+
+
+def _highlight(src: str, md, kwargs) -> str:
+    fences = md.preprocessors["fenced_code_block"]
+    return fences.highlight(
+        src=src,
+        language="python",
+        options={},
+        md=md,
+        classes=kwargs.get("classes") or [],
+        id_value=kwargs.get("id_value") or "",
+        attrs=kwargs.get("attrs") or {},
+    )
+
+
+def _pre(kind: str, text: str) -> str:
+    return f'<pre class="vault-output {kind}"><code>{html.escape(text)}</code></pre>'
+
+
+def _note_box(text: str) -> str:
+    return f'<div class="admonition note vault-not-executed"><p>{html.escape(text)}</p></div>'

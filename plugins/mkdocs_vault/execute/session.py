@@ -1,0 +1,178 @@
+"""One build's executions: plan early, run in parallel, hand results to the renderer.
+
+Following the pattern of Material's social plugin: jobs are submitted as soon as the
+vault is scanned (`plan`), run on warm workers while MkDocs renders other pages, and are
+collected where a page needs them (`result_for`). Cached notes never reach a worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.plugins import get_plugin_logger
+
+from ..index import Note, VaultIndex
+from .cache import ResultCache, environment_fingerprint
+from .options import BlockOptions, OptionError, block_options
+from .pool import WorkerPool
+from .runner import Block, BlockResult, NoteJob
+
+log = get_plugin_logger(__name__)
+
+
+@dataclass
+class PlannedBlock:
+    """An executable block as the scanner found it, with its parsed options."""
+
+    code: str  # as written in the note (options lines included): how a fence is matched
+    block: Block
+    option_error: str | None = None
+
+
+@dataclass
+class PlannedNote:
+    """A note's executable blocks and, once known, their results."""
+
+    note: Note
+    blocks: list[PlannedBlock]
+    future: Future | None = None
+    results: list[BlockResult] | None = None
+    cached: bool = False
+    served: dict[str, int] = field(default_factory=dict)  # code → how many fences used it
+
+
+def is_exec_marker(inputs: dict) -> bool:
+    """Superfences' parsed info-string options: does this block opt in to execution?"""
+    value = inputs.get("exec")
+    return value is not None and str(value).strip("\"'").lower() in {
+        "exec",
+        "on",
+        "true",
+        "1",
+        "yes",
+        "",
+    }
+
+
+class ExecutionSession:
+    """Owns the pool (across builds), the cache, and one build's planned notes."""
+
+    def __init__(self, cache_dir: Path, workers: int, timeout: float, snippets_parent: str) -> None:
+        self.cache = ResultCache(cache_dir / "results")
+        self.scratch_root = cache_dir / "scratch"
+        self.workers = workers
+        self.timeout = timeout
+        self.snippets_parent = snippets_parent
+        self.environment = environment_fingerprint()
+        self.pool: WorkerPool | None = None
+        self._threads: ThreadPoolExecutor | None = None
+        self.notes: dict[str, PlannedNote] = {}
+        self.executed_blocks = 0
+        self.settings = (cache_dir, workers, timeout, snippets_parent)
+        self._count_lock = threading.Lock()
+
+    # -- lifecycle ----------------------------------------------------------------------
+    def _ensure_pool(self) -> WorkerPool:
+        if self.pool is None:
+            self.pool = WorkerPool(self.workers, self.snippets_parent)
+            self.pool.start()
+            self._threads = ThreadPoolExecutor(max_workers=self.pool.size)
+        return self.pool
+
+    def shutdown(self) -> None:
+        """Stop the workers (MkDocs' `on_shutdown`)."""
+        if self._threads is not None:
+            self._threads.shutdown(cancel_futures=True)
+            self._threads = None
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
+
+    # -- planning -----------------------------------------------------------------------
+    def plan(self, index: VaultIndex) -> None:
+        """Find every note's executable blocks; submit the uncached notes to the workers."""
+        self.notes = {}
+        self.executed_blocks = 0
+        cached = 0
+        for note in index.notes.values():
+            if not note.published:
+                continue
+            planned = self._planned(note)
+            if planned is None:
+                continue
+            self.notes[note.src_uri] = planned
+            job = self._job(planned)
+            keys, results = self.cache.lookup_note(job.blocks, job.note_path, self.environment)
+            if results is not None:
+                planned.results, planned.cached = results, True
+                cached += len(results)
+                continue
+            pool = self._ensure_pool()
+            assert self._threads is not None
+            planned.future = self._threads.submit(self._run, pool, job, keys)
+        waiting = sum(len(p.blocks) for p in self.notes.values() if p.future is not None)
+        if self.notes:
+            log.info(f"snippets: {waiting} blocks to execute, {cached} cached")
+
+    def _planned(self, note: Note) -> PlannedNote | None:
+        blocks = []
+        for code_block in note.scan.code_blocks:
+            try:
+                options, code, taken = block_options(code_block.info, code_block.code)
+                error = None
+            except OptionError as problem:
+                options, code, taken, error = (
+                    BlockOptions(execute=True),
+                    code_block.code,
+                    0,
+                    str(problem),
+                )
+            if not options.execute:
+                continue
+            block = Block(code, code_block.first_line + taken, options)
+            blocks.append(PlannedBlock(code_block.code, block, error))
+        return PlannedNote(note, blocks) if blocks else None
+
+    def _job(self, planned: PlannedNote) -> NoteJob:
+        note = planned.note
+        digest = hashlib.sha256(note.src_uri.encode()).hexdigest()[:16]
+        note_dir = str(note.abs_path.parent) if note.abs_path else os.getcwd()
+        return NoteJob(
+            note.display_path,
+            note_dir,
+            str(self.scratch_root / digest),
+            tuple(p.block for p in planned.blocks),
+        )
+
+    def _run(self, pool: WorkerPool, job: NoteJob, keys: list[str]) -> list[BlockResult]:
+        results = pool.run_note(job, self.timeout)
+        ran = sum(1 for r in results if not (r.error or "").startswith("not run"))
+        with self._count_lock:
+            self.executed_blocks += ran
+        if all(r.error is None for r in results):
+            for key, result in zip(keys, results):
+                self.cache.put(key, result)
+        return results
+
+    # -- collecting ---------------------------------------------------------------------
+    def result_for(self, note: Note, code: str) -> tuple[PlannedBlock, BlockResult] | None:
+        """The planned block whose source is `code` in `note`, and its result (waits)."""
+        planned = self.notes.get(note.src_uri)
+        if planned is None:
+            return None
+        wanted = code.strip("\n")
+        matches = [p for p in planned.blocks if p.code.strip("\n") == wanted]
+        if not matches:
+            return None
+        seen = planned.served.get(wanted, 0)
+        planned.served[wanted] = seen + 1
+        chosen = matches[min(seen, len(matches) - 1)]
+        if planned.results is None and planned.future is not None:
+            planned.results = planned.future.result()
+        assert planned.results is not None
+        return chosen, planned.results[planned.blocks.index(chosen)]

@@ -1,0 +1,94 @@
+"""Executable notes in a real build: outputs on the page, cache, errors, opt-out."""
+
+import pytest
+from helpers import build_vault, run_build, write_config, write_vault
+from mkdocs.exceptions import Abort
+
+DEMO = """# Demo
+
+```python exec
+#| caption: A parabola
+import numpy as np
+import matplotlib.pyplot as plt
+x = np.linspace(0, 1, 5)
+print("sum", x.sum())
+plt.plot(x, x ** 2)
+```
+
+```python exec
+x.reshape(1, 5)
+```
+
+```python
+print("plain code, never run")
+```
+"""
+
+
+def _executed(build) -> int:
+    return build.config.plugins["vault"].session.executed_blocks
+
+
+def test_outputs_figures_and_matrices_appear_after_their_block(tmp_path):
+    build = build_vault(tmp_path, {"Demo.md": DEMO})
+    assert build.warnings == []
+    soup = build.soup("Demo.md")
+    assert soup.select_one(".vault-stdout").get_text() == "sum 2.5\n"
+    figure = soup.select_one("figure.vault-figure")
+    assert figure.img["alt"] == "A parabola" and figure.figcaption.get_text() == "A parabola"
+    assert (build.site / "Demo" / figure.img["src"]).resolve().is_file()
+    assert soup.select_one("table.vault-matrix")["data-shape"] == "1×5"
+    assert len(soup.select(".vault-exec")) == 2  # the unmarked block is plain code
+    assert "Line2D" not in soup.get_text()
+
+
+def test_a_second_build_with_nothing_changed_executes_nothing(tmp_path):
+    first = build_vault(tmp_path, {"Demo.md": DEMO})
+    assert _executed(first) == 2
+    second = run_build(tmp_path / "mkdocs.yml")
+    assert _executed(second) == 0
+    assert second.soup("Demo.md").select_one(".vault-stdout").get_text() == "sum 2.5\n"
+
+
+def test_editing_a_snippets_module_reruns_the_notes_that_imported_it(tmp_path):
+    write_vault(tmp_path, {
+        "Uses.md": "```python exec\nfrom snippets.helper import VALUE\nVALUE\n```\n",
+        "Other.md": "```python exec\n40 + 2\n```\n",
+    })
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "snippets" / "helper.py").write_text("VALUE = 1\n", encoding="utf-8")
+    config = write_config(tmp_path)
+    assert _executed(run_build(config)) == 2
+    (tmp_path / "snippets" / "helper.py").write_text("VALUE = 2\n", encoding="utf-8")
+    build = run_build(config)
+    assert _executed(build) == 1
+    assert build.soup("Uses.md").select_one(".vault-repr").get_text() == "2"
+
+
+def test_a_raising_block_is_a_warning_at_its_note_line_and_fails_strict(tmp_path):
+    notes = {"Bad.md": "# Bad\n\n```python exec\nvalues = [1, 2]\nvalues[5]\n```\n"}
+    build = build_vault(tmp_path, notes)
+    assert build.warnings == [
+        "mkdocs_vault: vault/Bad.md:5: snippet failed: IndexError: list index out of range "
+        "(see the traceback on the page)"
+    ]
+    assert 'File "vault/Bad.md", line 5' in build.soup("Bad.md").select_one(".vault-error").get_text()
+    with pytest.raises(Abort):
+        run_build(tmp_path / "mkdocs.yml", strict=True)
+
+
+def test_execution_can_be_turned_off_by_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("MKDOCS_VAULT_EXECUTE", "0")
+    build = build_vault(tmp_path, {"Demo.md": DEMO})
+    assert build.warnings == []
+    soup = build.soup("Demo.md")
+    assert not soup.select(".vault-exec") and "sum 2.5" not in soup.get_text()
+
+
+def test_scratch_files_never_land_in_the_vault(tmp_path):
+    notes = {"Writer.md": "```python exec\nopen('stray.txt', 'w').write('x')\nimport matplotlib.pyplot as plt\nplt.plot([1]); plt.savefig('stray.png')\n```\n"}
+    build = build_vault(tmp_path, notes)
+    assert not list((tmp_path / "vault").rglob("stray*"))
+    assert list((tmp_path / ".cache").rglob("stray.txt"))
+    assert build.warnings == []
