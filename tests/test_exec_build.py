@@ -92,3 +92,21 @@ def test_scratch_files_never_land_in_the_vault(tmp_path):
     assert not list((tmp_path / "vault").rglob("stray*"))
     assert list((tmp_path / ".cache").rglob("stray.txt"))
     assert build.warnings == []
+
+
+def test_check_command_prints_problems_and_fails_and_clear_cache_empties_it(tmp_path, monkeypatch, capsys):
+    from mkdocs_vault.__main__ import main
+
+    write_vault(tmp_path, {"Bad.md": "[[Nowhere]]\n\n```python exec\n1/0\n```\n", "Good.md": "```python exec\n2\n```\n"})
+    write_config(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "vault/Bad.md:1: note 'Nowhere' not found" in out
+    assert "vault/Bad.md:4: snippet failed: ZeroDivisionError" in out
+    assert not (tmp_path / "site").exists()  # check builds into a temporary folder
+    assert (tmp_path / ".cache" / "mkdocs_vault").is_dir()
+    assert main(["clear-cache"]) == 0
+    assert not (tmp_path / ".cache" / "mkdocs_vault").exists()
+    (tmp_path / "vault" / "Bad.md").unlink()
+    assert main(["check"]) == 0

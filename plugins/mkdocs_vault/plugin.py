@@ -12,6 +12,7 @@ A thin adapter; the work is done by the stage modules. Hooks:
                  heading anchor differs from the real one.
 * `on_post_page` — apply those corrections.
 * `on_post_build` / `on_build_error` — release the index to the garbage collector.
+* `on_serve` — also watch `snippets/`.
 * `on_shutdown` — stop the snippet workers.
 """
 
@@ -163,6 +164,19 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             file = File.generated(self._mkdocs_config, uri, abs_src_path=str(path))
             files.append(file)
         return get_relative_url(file.url, self.renderer.page_file.url)
+
+    def on_serve(self, server, /, *, config, builder):
+        """Watch `snippets/` too: editing a module re-runs the blocks that import it.
+
+        The cache and scratch folders are never watched, so execution cannot trigger
+        a rebuild (no reload loop).
+        """
+        if self._execution_enabled():
+            base = Path(os.path.dirname(config.config_file_path or os.getcwd()))
+            snippets = base / self.config.snippets_dir
+            if snippets.is_dir():
+                server.watch(str(snippets))
+        return server
 
     def on_shutdown(self) -> None:
         if self.session is not None:
