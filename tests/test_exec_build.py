@@ -110,3 +110,14 @@ def test_check_command_prints_problems_and_fails_and_clear_cache_empties_it(tmp_
     assert not (tmp_path / ".cache" / "mkdocs_vault").exists()
     (tmp_path / "vault" / "Bad.md").unlink()
     assert main(["check"]) == 0
+
+
+def test_a_labelled_block_is_a_link_target(tmp_path):
+    notes = {
+        "Fig.md": "# Fig\n\n```python exec\n#| label: fig-curve\nprint('x')\n```\n",
+        "Home.md": "See [[Fig#fig-curve]].\n",
+    }
+    build = build_vault(tmp_path, notes)
+    assert build.warnings == []
+    assert build.soup("Home.md").find("a", class_="vault-link")["href"] == "Fig/#fig-curve"
+    assert build.soup("Fig.md").find(id="fig-curve") is not None

@@ -63,7 +63,8 @@ def _clear_cache(config_file: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mkdocs_vault", description=__doc__.split("\n")[0])
+    summary = __doc__.split("\n")[0]
+    parser = argparse.ArgumentParser(prog="python -m mkdocs_vault", description=summary)
     parser.add_argument("command", choices=["check", "clear-cache"])
     parser.add_argument("-f", "--config-file", default="mkdocs.yml")
     args = parser.parse_args(argv)

@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .anchors import AnchorMaker
+from .execute.options import OptionError, block_options
 from .grammar import NOTE_EXTENSION
 from .scan import Block, Heading, ScanResult, scan_note, string_list
 
@@ -78,6 +79,19 @@ class Note:
             ):
                 heading.anchor = anchor
         return headings
+
+    @cached_property
+    def labels(self) -> set[str]:
+        """`label` options of the note's executable blocks: anchors `[[Note#label]]` reaches."""
+        found = set()
+        for code_block in self.scan.code_blocks:
+            try:
+                options = block_options(code_block.info, code_block.code)[0]
+            except OptionError:
+                continue
+            if options.execute and options.label:
+                found.add(options.label)
+        return found
 
     @property
     def blocks(self) -> dict[str, Block]:

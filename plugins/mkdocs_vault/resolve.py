@@ -191,6 +191,9 @@ class Resolver:
         assert note is not None
         if target.headings:
             heading = self.find_heading(note, target.headings)
+            if heading is None and len(target.headings) == 1 and target.headings[0] in note.labels:
+                resolution.anchor = target.headings[0]  # the output of a labelled snippet
+                return
             if heading is None:
                 wanted = "#".join(target.headings)
                 texts = [h.text for h in note.headings]
