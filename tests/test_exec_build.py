@@ -119,5 +119,5 @@ def test_a_labelled_block_is_a_link_target(tmp_path):
     }
     build = build_vault(tmp_path, notes)
     assert build.warnings == []
-    assert build.soup("Home.md").find("a", class_="vault-link")["href"] == "Fig/#fig-curve"
+    assert build.soup("Home.md").find("a", class_="vault-link")["href"] == "../Fig/#fig-curve"
     assert build.soup("Fig.md").find(id="fig-curve") is not None
