@@ -78,12 +78,19 @@ def test_a_raising_block_is_a_warning_at_its_note_line_and_fails_strict(tmp_path
         run_build(tmp_path / "mkdocs.yml", strict=True)
 
 
-def test_execution_can_be_turned_off_by_environment(tmp_path, monkeypatch):
+def test_with_execution_off_blocks_show_cached_output_or_say_they_did_not_run(tmp_path, monkeypatch):
     monkeypatch.setenv("MKDOCS_VAULT_EXECUTE", "0")
     build = build_vault(tmp_path, {"Demo.md": DEMO})
     assert build.warnings == []
     soup = build.soup("Demo.md")
-    assert not soup.select(".vault-exec") and "sum 2.5" not in soup.get_text()
+    assert len(soup.select(".vault-not-executed")) == 2 and "sum 2.5" not in soup.get_text()
+    assert _executed(build) == 0
+    monkeypatch.setenv("MKDOCS_VAULT_EXECUTE", "1")
+    run_build(tmp_path / "mkdocs.yml")  # fills the cache
+    monkeypatch.setenv("MKDOCS_VAULT_EXECUTE", "0")
+    build = run_build(tmp_path / "mkdocs.yml")
+    assert _executed(build) == 0
+    assert build.soup("Demo.md").select_one(".vault-stdout").get_text() == "sum 2.5\n"
 
 
 def test_scratch_files_never_land_in_the_vault(tmp_path):

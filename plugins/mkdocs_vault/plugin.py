@@ -116,8 +116,9 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         )
         if self.config.stylesheet and _STYLESHEET not in config.extra_css:
             config.extra_css.append(_STYLESHEET)
-        if self._execution_enabled():
-            self._configure_execution(config)
+        # The fence is registered even with execution off: blocks then show their last
+        # cached output, or say plainly that they were not executed.
+        self._configure_execution(config)
         return config
 
     def _execution_enabled(self) -> bool:
@@ -220,8 +221,10 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         if self.config.folder_nav and self._user_nav is None:
             self._add_folder_nav(index, files, config)
         self.index = index
-        if self.session is not None and self._execution_enabled():
-            self.session.plan(index)  # jobs start now and run while pages render
+        if self.session is not None:
+            # Jobs start now and run while pages render; with execution off, only the
+            # cache is consulted.
+            self.session.plan(index, run=self._execution_enabled())
         # The index and MkDocs' file list live for the whole build; keep the cyclic GC
         # from re-walking them on every collection (measured: ~5% of a 1,000-note build).
         # `on_post_build` / `on_build_error` hand them back to the collector.

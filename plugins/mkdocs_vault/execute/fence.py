@@ -47,7 +47,9 @@ def make_formatter(
         source_html = _highlight(src, md, kwargs)
         found = current.result_for(note, src) if current is not None and note is not None else None
         if found is None:
-            return source_html + _note_box("This block was not executed (execution is off).")
+            return source_html + _note_box(
+                "Not executed: execution is turned off and there is no cached output."
+            )
         planned, result = found
         block = planned.block
         parts = [] if block.options.source == "hide" else [source_html]

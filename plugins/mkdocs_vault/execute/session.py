@@ -94,8 +94,12 @@ class ExecutionSession:
             self.pool = None
 
     # -- planning -----------------------------------------------------------------------
-    def plan(self, index: VaultIndex) -> None:
-        """Find every note's executable blocks; submit the uncached notes to the workers."""
+    def plan(self, index: VaultIndex, run: bool = True) -> None:
+        """Find every note's executable blocks; submit the uncached notes to the workers.
+
+        With `run=False` (execution turned off) cached results are still shown and
+        nothing is executed.
+        """
         self.notes = {}
         self.executed_blocks = 0
         cached = 0
@@ -111,6 +115,8 @@ class ExecutionSession:
             if results is not None:
                 planned.results, planned.cached = results, True
                 cached += len(results)
+                continue
+            if not run:
                 continue
             pool = self._ensure_pool()
             assert self._threads is not None
@@ -174,5 +180,6 @@ class ExecutionSession:
         chosen = matches[min(seen, len(matches) - 1)]
         if planned.results is None and planned.future is not None:
             planned.results = planned.future.result()
-        assert planned.results is not None
+        if planned.results is None:
+            return None  # not cached, and execution is off
         return chosen, planned.results[planned.blocks.index(chosen)]
