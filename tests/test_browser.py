@@ -18,6 +18,7 @@ def site_url(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(REPO / "vault", root / "vault")
+    shutil.copytree(REPO / "snippets", root / "snippets")
     build = run_build(root / "mkdocs.yml", strict=True)
     with serve(build.site) as url:
         yield url
@@ -52,4 +53,20 @@ def test_heading_link_scrolls_to_the_rendered_anchor(site_url):
         anchor = page.evaluate("decodeURIComponent(location.hash.slice(1))")
         assert anchor
         assert page.evaluate("(id) => !!document.getElementById(id)", anchor)
+        assert problems.items == []
+
+
+def test_a_computed_figure_and_matrix_render_in_the_browser(site_url):
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        problems = PageProblems(page)
+        page.goto(site_url + "/concepts/Softmax/", wait_until="networkidle")
+        figure = page.locator("figure.vault-figure img").first
+        figure.scroll_into_view_if_needed()
+        assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", figure.element_handle())
+        assert page.locator("table.vault-matrix").count() == 1
+        undecoded = page.evaluate("[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
+        assert undecoded == []
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.locator("div.vault-exec").first.screenshot(path=str(ARTIFACTS / "softmax-figure.png"))
         assert problems.items == []

@@ -111,7 +111,7 @@ def test_numpy_matrix_becomes_an_escaped_labelled_table():
     import numpy
 
     table = matrix_html(numpy.array([[0.5, 0.25], [1, 2]]), rows=["<it>", "cat"], columns=["a", "b"])
-    assert "<th>&lt;it&gt;</th>" in table and "<td>0.25</td>" in table and 'data-shape="2×2"' in table
+    assert "<th>&lt;it&gt;</th>" in table and "<td>0.250</td>" in table and 'data-shape="2×2"' in table
 
 
 def test_snippets_modules_used_by_a_block_are_recorded(tmp_path, job, monkeypatch):

@@ -15,6 +15,7 @@ def vault_build(tmp_path_factory):
     root = tmp_path_factory.mktemp("site")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(REPO / "vault", root / "vault")
+    shutil.copytree(REPO / "snippets", root / "snippets")
     before = tree_digest(root / "vault")
     build = run_build(root / "mkdocs.yml", strict=True)
     build.unchanged = tree_digest(root / "vault") == before
@@ -41,6 +42,16 @@ def test_every_note_is_published_and_every_wikilink_became_a_link(vault_build):
 def test_strict_build_fails_on_a_broken_link(tmp_path):
     shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
     shutil.copytree(REPO / "vault", tmp_path / "vault")
+    shutil.copytree(REPO / "snippets", tmp_path / "snippets")
     (tmp_path / "vault" / "Broken.md").write_text("# Broken\n\nSee [[No such note]].\n", encoding="utf-8")
     with pytest.raises(Abort):
         run_build(tmp_path / "mkdocs.yml", strict=True)
+
+
+def test_the_softmax_note_computes_its_figure_and_weights(vault_build):
+    soup = vault_build.soup("concepts/Softmax.md")
+    assert soup.select_one("figure.vault-figure img")["alt"].startswith("Softmax of the scores")
+    first_row = soup.select("table.vault-matrix tbody tr")[0]
+    assert first_row.th.get_text() == "τ = 0.5"
+    cells = [td.get_text() for td in first_row.find_all("td")]
+    assert cells == ["0.87", "0.12", "0.02"]  # the weights the prose quotes for τ = 0.5

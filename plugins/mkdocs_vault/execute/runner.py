@@ -249,7 +249,8 @@ def matrix_html(
 
 
 def _number(value, digits: int) -> str:
+    """Floats with `digits` decimal places (attention weights read best that way)."""
     kind = getattr(getattr(value, "dtype", None), "kind", None)
     if isinstance(value, float) or kind == "f":
-        return f"{float(value):.{digits}g}"
+        return f"{float(value):.{digits}f}"
     return html.escape(str(value))
