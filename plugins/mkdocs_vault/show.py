@@ -27,5 +27,8 @@ class Matrix:
 
 def matrix(values, rows=None, columns=None, digits: int = 3) -> Matrix:
     """Label a matrix for display: `matrix(weights, rows=tokens, columns=tokens)`."""
-    labels = (lambda items: None if items is None else [str(item) for item in items])
-    return Matrix(values, labels(rows), labels(columns), digits)
+    return Matrix(values, _labels(rows), _labels(columns), digits)
+
+
+def _labels(items) -> list[str] | None:
+    return None if items is None else [str(item) for item in items]
