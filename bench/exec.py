@@ -344,6 +344,15 @@ def print_machine() -> None:
              "Markdown", "mkdocs-vault"]
     print("versions: " + " | ".join(f"{name} {version(name)}" for name in names))
     print(f"command : {shlex.join(getattr(sys, 'orig_argv', [PYTHON] + sys.argv))}")
+    print(f"load    : {load_average()} before the run (1/5/15-min load average; other "
+          "processes on the machine skew every row)")
+
+
+def load_average() -> str:
+    try:
+        return "/".join(f"{x:.2f}" for x in os.getloadavg())
+    except (AttributeError, OSError):
+        return "n/a"
 
 
 def fmt(values: list[float | None]) -> str:
@@ -559,6 +568,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio("c/d", "c", "d", "warm (cached) build vs. build without any snippet output")
     ratio("c/d'", "c", "d'", "warm build vs. execution off serving the same cache")
     ratio("b/e", "b", "e", "our cold build vs. markdown-exec's build")
+    print(f"load average after the run: {load_average()}")
     print()
     print("verification (outside the timed runs):")
     for name, ok, text in checks:

@@ -316,6 +316,8 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         """
         if not self.config.enabled or self.renderer is None:
             return env
+        if self.session is not None and self.session.notes:
+            log.info(self.session.summary())
         for (target_uri, anchor), source in self.renderer.emitted_anchors.items():
             real = self._real_ids.get(target_uri)
             if real is None or anchor in real:

@@ -73,6 +73,7 @@ class ExecutionSession:
         self._threads: ThreadPoolExecutor | None = None
         self.notes: dict[str, PlannedNote] = {}
         self.executed_blocks = 0
+        self.cached_blocks = 0
         self.settings = (cache_dir, workers, timeout, snippets_parent)
         self._count_lock = threading.Lock()
 
@@ -122,8 +123,13 @@ class ExecutionSession:
             assert self._threads is not None
             planned.future = self._threads.submit(self._run, pool, job, keys)
         waiting = sum(len(p.blocks) for p in self.notes.values() if p.future is not None)
+        self.cached_blocks = cached
         if self.notes:
             log.info(f"snippets: {waiting} blocks to execute, {cached} cached")
+
+    def summary(self) -> str:
+        """One line for the end of a build."""
+        return f"snippets: executed {self.executed_blocks} blocks, {self.cached_blocks} from cache"
 
     def _planned(self, note: Note) -> PlannedNote | None:
         blocks = []
