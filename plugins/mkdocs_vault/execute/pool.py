@@ -29,6 +29,7 @@ _START_TIMEOUT = 120.0
 class _Worker:
     process: subprocess.Popen
     connection: Connection
+    ready: bool = False
 
 
 class WorkerPool:
@@ -44,12 +45,11 @@ class WorkerPool:
 
     # -- lifecycle ----------------------------------------------------------------------
     def start(self) -> None:
-        """Start every worker (they warm up concurrently)."""
+        """Start every worker without waiting: they import numpy and matplotlib while
+        MkDocs goes on rendering; each is awaited the first time it gets a job."""
         atexit.register(self.shutdown)  # in case MkDocs never reaches on_shutdown
-        workers = [self._spawn() for _ in range(self.size)]
-        for worker in workers:
-            self._await_ready(worker)
-            self._idle.put(worker)
+        for _ in range(self.size):
+            self._idle.put(self._spawn())
 
     def shutdown(self) -> None:
         """Ask workers to exit, then make sure they did."""
@@ -101,11 +101,14 @@ class WorkerPool:
         return worker
 
     def _await_ready(self, worker: _Worker) -> None:
+        if worker.ready:
+            return
         if not worker.connection.poll(_START_TIMEOUT):
             raise RuntimeError("a snippet worker did not start within 120 s")
         message = worker.connection.recv()
         if message[0] != "ready":  # pragma: no cover - protocol guard
             raise RuntimeError(f"unexpected first message from a worker: {message!r}")
+        worker.ready = True
 
     def _replace(self, worker: _Worker) -> _Worker:
         worker.process.kill()
@@ -115,9 +118,7 @@ class WorkerPool:
             if worker in self._all:
                 self._all.remove(worker)
         self.restarts += 1
-        fresh = self._spawn()
-        self._await_ready(fresh)
-        return fresh
+        return self._spawn()  # awaited when it gets its next job
 
     # -- running ------------------------------------------------------------------------
     def run_note(self, job: NoteJob, default_timeout: float = DEFAULT_TIMEOUT) -> list[BlockResult]:
@@ -125,6 +126,7 @@ class WorkerPool:
         worker = self._idle.get()
         results: list[BlockResult] = []
         try:
+            self._await_ready(worker)
             worker.connection.send(job)
             while len(results) < len(job.blocks):
                 block = job.blocks[len(results)]
