@@ -128,3 +128,16 @@ def test_a_labelled_block_is_a_link_target(tmp_path):
     assert build.warnings == []
     assert build.soup("Home.md").find("a", class_="vault-link")["href"] == "../Fig/#fig-curve"
     assert build.soup("Fig.md").find(id="fig-curve") is not None
+
+
+def test_a_data_file_beside_the_note_is_part_of_the_cache_key(tmp_path):
+    notes = {"Data.md": "```python exec\nprint(open(NOTE_DIR / 'values.csv').read().strip())\n```\n"}
+    write_vault(tmp_path, notes)
+    (tmp_path / "vault" / "values.csv").write_text("1,2,3\n", encoding="utf-8")
+    config = write_config(tmp_path)
+    assert _executed(run_build(config)) == 1
+    assert _executed(run_build(config)) == 0
+    (tmp_path / "vault" / "values.csv").write_text("4,5,6\n", encoding="utf-8")
+    build = run_build(config)
+    assert _executed(build) == 1
+    assert build.soup("Data.md").select_one(".vault-stdout").get_text() == "4,5,6\n"

@@ -1,7 +1,8 @@
 """Executable notes: Python snippets run at build time in worker processes.
 
-Work in progress (issue 3): `options` parses a block's opt-in marker and options,
-`runner` executes one note's blocks in one namespace and captures their outputs,
-`pool` keeps warm worker processes with time limits and crash recovery.
-The plugin does not call these yet.
+`options` decides which fenced blocks run and with what options; `runner` executes one
+note's blocks in one namespace and captures their outputs (it is what a worker runs);
+`worker` is the worker process; `pool` keeps warm workers with time limits and crash
+recovery; `cache` stores results by content; `session` plans one build's executions and
+hands results to `fence`, the superfences formatter that renders them.
 """

@@ -117,7 +117,12 @@ def run_block(namespace: dict, block: Block, job: NoteJob) -> BlockResult:
         result.error_line = error.lineno
         result.seconds = time.perf_counter() - started
         return result
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+    data_files = namespace.setdefault("__vault_data_files__", {})
+    with (
+        contextlib.redirect_stdout(stdout),
+        contextlib.redirect_stderr(stderr),
+        _recording_reads(job.note_dir, data_files),
+    ):
         try:
             exec(body, namespace)  # noqa: S102 - running the note's code is the point
             value = eval(last, namespace) if last is not None else None  # noqa: S307
@@ -127,9 +132,36 @@ def run_block(namespace: dict, block: Block, job: NoteJob) -> BlockResult:
             result.error, result.error_line = _format_error(error, job.note_path)
     result.stdout, result.stderr = stdout.getvalue(), stderr.getvalue()
     result.figures = capture_figures(block.options.format)
-    result.modules = snippets_modules()
+    result.modules = {**snippets_modules(), **data_files}
     result.seconds = time.perf_counter() - started
     return result
+
+
+@contextlib.contextmanager
+def _recording_reads(note_dir: str, found: dict[str, str]):
+    """Record files the block opens for reading beside the note (NOTE_DIR), with hashes.
+
+    They join the cache key like imported modules: edit the CSV, the block runs again.
+    """
+    import builtins
+
+    original = builtins.open
+    root = os.path.realpath(note_dir) + os.sep
+
+    def recording_open(file, mode="r", *args, **kwargs):
+        handle = original(file, mode, *args, **kwargs)
+        if isinstance(file, (str, os.PathLike)) and not any(c in mode for c in "wax+"):
+            path = os.path.realpath(os.fspath(file))
+            if path.startswith(root) and path not in found:
+                with original(path, "rb") as raw:
+                    found[path] = hashlib.sha256(raw.read()).hexdigest()
+        return handle
+
+    builtins.open = recording_open
+    try:
+        yield
+    finally:
+        builtins.open = original
 
 
 def _compile(block: Block, filename: str):
