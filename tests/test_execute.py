@@ -219,3 +219,19 @@ def test_a_truncated_entry_is_a_miss_not_a_crash(tmp_path):
     assert cache.get("deadbeef") is None
     cache.clear()
     assert not (tmp_path / "cache").exists()
+
+
+def test_the_same_figure_gives_the_same_svg_bytes(job, monkeypatch):
+    monkeypatch.chdir(os.getcwd())
+    code = "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\nplt.plot([3, 1, 2])"
+    outputs = []
+    for _ in range(2):
+        namespace = start_note(job)
+        outputs.append(run_block(namespace, Block(code, 1), job).figures[0].data)
+    assert outputs[0] == outputs[1]
+
+
+def test_png_figures_when_asked(namespace, job):
+    code = "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])"
+    result = run_block(namespace, Block(code, 1, BlockOptions(execute=True, format="png")), job)
+    assert result.figures[0].data.startswith(b"\x89PNG")

@@ -199,7 +199,11 @@ def capture_figures(figure_format: str = "svg") -> list[Figure]:
     figures = []
     for number in plt.get_fignums():
         buffer = io.BytesIO()
-        plt.figure(number).savefig(buffer, format=figure_format, bbox_inches="tight")
+        # No date in the SVG metadata: the same figure gives the same bytes (and file name).
+        metadata = {"Date": None} if figure_format == "svg" else None
+        plt.figure(number).savefig(
+            buffer, format=figure_format, bbox_inches="tight", metadata=metadata
+        )
         figures.append(Figure(figure_format, buffer.getvalue()))
     plt.close("all")
     return figures
