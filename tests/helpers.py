@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,6 +126,20 @@ def build_vault(root: Path, notes: dict[str, str | bytes], **config) -> Build:
     """Write a vault and build it."""
     write_vault(root, notes)
     return run_build(write_config(root, **config))
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def copy_project(root: Path) -> Path:
+    """Our site (mkdocs.yml, vault/, snippets/) copied under `root`, so builds write nothing here.
+
+    Returns the copied mkdocs.yml.
+    """
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "vault", root / "vault")
+    shutil.copytree(REPO / "snippets", root / "snippets")
+    return root / "mkdocs.yml"
 
 
 def tree_digest(folder: Path) -> str:

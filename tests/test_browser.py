@@ -1,11 +1,10 @@
 """The published vault in a real browser: pages load cleanly and wikilinks navigate."""
 
-import shutil
 from pathlib import Path
 
 import pytest
 from browser import PageProblems, chromium, serve
-from helpers import run_build
+from helpers import copy_project, run_build
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
@@ -15,11 +14,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory):
-    root = tmp_path_factory.mktemp("browser")
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "vault", root / "vault")
-    shutil.copytree(REPO / "snippets", root / "snippets")
-    build = run_build(root / "mkdocs.yml", strict=True)
+    config = copy_project(tmp_path_factory.mktemp("browser"))
+    build = run_build(config, strict=True)
     with serve(build.site) as url:
         yield url
 

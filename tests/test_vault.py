@@ -1,10 +1,9 @@
 """Our own vault builds strictly, and the build leaves it untouched."""
 
-import shutil
 from pathlib import Path
 
 import pytest
-from helpers import run_build, tree_digest
+from helpers import copy_project, run_build, tree_digest
 from mkdocs.exceptions import Abort
 
 REPO = Path(__file__).resolve().parents[1]
@@ -13,9 +12,7 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def vault_build(tmp_path_factory):
     root = tmp_path_factory.mktemp("site")
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "vault", root / "vault")
-    shutil.copytree(REPO / "snippets", root / "snippets")
+    copy_project(root)
     before = tree_digest(root / "vault")
     build = run_build(root / "mkdocs.yml", strict=True)
     build.unchanged = tree_digest(root / "vault") == before
@@ -40,9 +37,7 @@ def test_every_note_is_published_and_every_wikilink_became_a_link(vault_build):
 
 
 def test_strict_build_fails_on_a_broken_link(tmp_path):
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    shutil.copytree(REPO / "vault", tmp_path / "vault")
-    shutil.copytree(REPO / "snippets", tmp_path / "snippets")
+    copy_project(tmp_path)
     (tmp_path / "vault" / "Broken.md").write_text("# Broken\n\nSee [[No such note]].\n", encoding="utf-8")
     with pytest.raises(Abort):
         run_build(tmp_path / "mkdocs.yml", strict=True)
