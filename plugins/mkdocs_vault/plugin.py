@@ -37,7 +37,7 @@ from .diagnostics import Diagnostics
 from .execute import fence as exec_fence
 from .execute.session import ExecutionSession
 from .folders import folder_nav, folder_page_markdown, folder_tree, index_page_of
-from .index import VaultIndex
+from .index import Note, VaultIndex
 from .markdown_ext import VaultMarkdownExtension
 from .render import LinkRenderer
 from .scan import ScanResult, scan_note
@@ -147,13 +147,19 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                 "validator": exec_fence.validator,
                 "format": exec_fence.make_formatter(
                     session=lambda: self.session,
-                    context=lambda: self.renderer.context.note if self.renderer else None,
+                    context=self._origin_note,
                     add_asset=self._add_asset,
                     report=self.diagnostics.report,
                     asset_dir=cache_dir / "assets",
                 ),
             }
         )
+
+    def _origin_note(self) -> Note | None:
+        """The note whose text is being rendered (None outside a page render)."""
+        if self.renderer is None or not self.renderer.stack:
+            return None
+        return self.renderer.context.note
 
     def _add_asset(self, name: str, path: Path) -> str:
         """Hand a generated figure to MkDocs; its URL relative to the page being built."""
