@@ -160,7 +160,8 @@ def test_a_crashing_worker_is_replaced_and_the_block_reported(pool, tmp_path):
 
 
 def test_notes_run_in_parallel_one_per_worker(pool, tmp_path):
-    jobs = [_note(tmp_path, f"P{i}", "import os\nos.getpid()") for i in range(4)]
+    # Each block holds its worker for a moment, so the two threads overlap for sure.
+    jobs = [_note(tmp_path, f"P{i}", "import os, time\ntime.sleep(0.3)\nos.getpid()") for i in range(4)]
     results = pool.run_notes(jobs)
     assert len({r[0].rich for r in results.values()}) == 2
 
