@@ -87,7 +87,7 @@ def make_formatter(
         if result.error:
             line = result.error_line or block.first_line
             summary = result.error.strip().splitlines()[-1]
-            if not result.error.startswith("not run"):
+            if not result.skipped:
                 report(
                     note.display_path,
                     line,

@@ -134,10 +134,7 @@ class WorkerPool:
                 failure = self._receive(worker, limit, results)
                 if failure is not None:
                     results.append(BlockResult(error=failure))
-                    results += [
-                        BlockResult(error="not run: an earlier block of this note failed")
-                        for _ in job.blocks[len(results) :]
-                    ]
+                    results += [BlockResult.not_run() for _ in job.blocks[len(results) :]]
                     worker = self._replace(worker)
                     return results
             if worker.connection.poll(default_timeout):

@@ -23,6 +23,7 @@ from pathlib import Path
 from .options import BlockOptions
 
 SNIPPETS_PACKAGE = "snippets"
+NOT_RUN = "not run: an earlier block of this note failed"
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,16 @@ class BlockResult:
     error_line: int | None = None
     modules: dict[str, str] = field(default_factory=dict)  # snippets file → sha256
     seconds: float = 0.0
+
+    @classmethod
+    def not_run(cls) -> BlockResult:
+        """The result of a block skipped because an earlier block of its note failed."""
+        return cls(error=NOT_RUN)
+
+    @property
+    def skipped(self) -> bool:
+        """True for a block that never ran (see `not_run`)."""
+        return self.error == NOT_RUN
 
 
 def note_seed(note_path: str) -> int:

@@ -163,7 +163,7 @@ class ExecutionSession:
 
     def _run(self, pool: WorkerPool, job: NoteJob, keys: list[str]) -> list[BlockResult]:
         results = pool.run_note(job, self.timeout)
-        ran = sum(1 for r in results if not (r.error or "").startswith("not run"))
+        ran = sum(1 for r in results if not r.skipped)
         with self._count_lock:
             self.executed_blocks += ran
         if all(r.error is None for r in results):

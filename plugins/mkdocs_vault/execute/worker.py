@@ -37,7 +37,7 @@ def main(connection, snippets_parent: str) -> None:
         failed = False
         for index, block in enumerate(job.blocks):
             if failed:
-                result = BlockResult(error="not run: an earlier block of this note failed")
+                result = BlockResult.not_run()
             else:
                 result = run_block(namespace, block, job)
                 failed = result.error is not None
