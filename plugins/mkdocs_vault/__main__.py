@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import shutil
 import sys
 import tempfile
-from pathlib import Path
 
 
 def _check(config_file: str) -> int:
@@ -53,10 +51,12 @@ def _check(config_file: str) -> int:
 def _clear_cache(config_file: str) -> int:
     from mkdocs.config import load_config
 
+    from .plugin import config_dir
+
     config = load_config(config_file=config_file)
     plugin = config.plugins.get("vault")
     cache = plugin.config.cache_dir if plugin is not None else ".cache/mkdocs_vault"
-    folder = Path(os.path.dirname(config.config_file_path)) / cache
+    folder = config_dir(config) / cache
     shutil.rmtree(folder, ignore_errors=True)
     print(f"removed {folder}")
     return 0

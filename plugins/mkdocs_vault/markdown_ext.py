@@ -297,8 +297,9 @@ class MarkdownLinkTreeprocessor(Treeprocessor):
         path = unquote(path)
         context = renderer.context
         folder = context.note.folder
-        if renderer.files.get_file_from_path(_join(folder, path)) is not None:
-            target_uri = _join(folder, path)
+        beside = _join(folder, path)
+        if renderer.files.get_file_from_path(beside) is not None:
+            target_uri = beside
         elif renderer.files.get_file_from_path(path) is not None:
             target_uri = path  # vault-root relative, as Obsidian writes "absolute" links
         else:

@@ -126,7 +126,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
 
     def _configure_execution(self, config: MkDocsConfig) -> None:
         """Register the `python exec` fence with superfences and open the session."""
-        base = Path(os.path.dirname(config.config_file_path or os.getcwd()))
+        base = config_dir(config)
         cache_dir = base / self.config.cache_dir
         snippets_parent = str((base / self.config.snippets_dir).parent)
         settings = (cache_dir, self.config.exec_workers, float(self.config.exec_timeout))
@@ -179,8 +179,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         a rebuild (no reload loop).
         """
         if self._execution_enabled():
-            base = Path(os.path.dirname(config.config_file_path or os.getcwd()))
-            snippets = base / self.config.snippets_dir
+            snippets = config_dir(config) / self.config.snippets_dir
             if snippets.is_dir():
                 server.watch(str(snippets))
         return server
@@ -199,7 +198,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._corrections.clear()
         self._sources.clear()
         index = VaultIndex(self.anchor_maker)
-        base_dir = os.path.dirname(config.config_file_path or os.getcwd())
+        base_dir = config_dir(config)
         unpublished = []
         for file in files:
             if file.is_documentation_page():
@@ -370,6 +369,11 @@ class VaultPlugin(BasePlugin[VaultConfig]):
 
     def on_build_error(self, *, error) -> None:
         gc.unfreeze()
+
+
+def config_dir(config: MkDocsConfig) -> Path:
+    """The folder of `mkdocs.yml`: warnings' paths and the cache are relative to it."""
+    return Path(os.path.dirname(config.config_file_path or os.getcwd()))
 
 
 def files_get(renderer: LinkRenderer | None, src_uri: str):
