@@ -37,7 +37,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,7 +95,8 @@ def _heatmap_block(r: random.Random, seed: int) -> tuple[str, str]:
     d = r.choice([8, 16, 32])
     cmap = r.choice(_CMAPS)
     causal = r.random() < 0.5
-    mask = "scores = np.where(np.tril(np.ones_like(scores)) > 0, scores, -np.inf)\n" if causal else ""
+    causal_line = "scores = np.where(np.tril(np.ones_like(scores)) > 0, scores, -np.inf)\n"
+    mask = causal_line if causal else ""
     code = f"""\
 import numpy as np
 import matplotlib.pyplot as plt
@@ -318,7 +318,9 @@ def site_text(root: Path) -> str:
 
 def cache_entries(root: Path) -> dict[str, int]:
     results = root / ".cache" / "mkdocs_vault" / "results"
-    return {str(p): p.stat().st_mtime_ns for p in results.rglob("*.pickle")} if results.exists() else {}
+    if not results.exists():
+        return {}
+    return {str(p): p.stat().st_mtime_ns for p in results.rglob("*.pickle")}
 
 
 # --------------------------------------------------------------------------

@@ -455,7 +455,7 @@ def evaluate_site(site: str, vault: Vault) -> dict:
     """Count how many generated links the built site resolves the way Obsidian would."""
     pages: dict[int, tuple[str, _ContentParser]] = {}
     file_note: dict[str, int] = {}
-    for dirpath, dirnames, filenames in os.walk(site):
+    for dirpath, _dirnames, filenames in os.walk(site):
         for fn in filenames:
             if not fn.endswith(".html"):
                 continue
@@ -750,7 +750,7 @@ def main(argv: list[str] | None = None) -> int:
     status: dict[str, tuple[bool, str]] = {}
     for plugin in sorted({c.plugin for c in configs if c.plugin}):
         status[plugin] = probe_plugin(python, plugin)
-    for plugin, (ok, msg) in status.items():
+    for plugin, (_ok, msg) in status.items():
         print(f"plugin  : {plugin}: {msg}")
 
     if args.keep:

@@ -141,3 +141,77 @@ def test_a_data_file_beside_the_note_is_part_of_the_cache_key(tmp_path):
     build = run_build(config)
     assert _executed(build) == 1
     assert build.soup("Data.md").select_one(".vault-stdout").get_text() == "4,5,6\n"
+
+
+FOUR_BLOCKS = """# Steps
+
+```python exec
+import numpy as np
+base = np.arange(3)
+def grow(v):
+    return v * factor
+```
+
+```python exec
+factor = 2
+```
+
+```python exec
+factor = {factor}
+```
+
+```python exec
+grow(base).tolist()
+```
+"""
+
+
+def test_editing_one_block_reruns_that_note_from_the_edited_block_on(tmp_path):
+    first = build_vault(tmp_path, {"Steps.md": FOUR_BLOCKS.format(factor=3)})
+    assert _executed(first) == 4
+    (tmp_path / "vault" / "Steps.md").write_text(FOUR_BLOCKS.format(factor=5), encoding="utf-8")
+    second = run_build(tmp_path / "mkdocs.yml")
+    assert _executed(second) == 2  # blocks 3 and 4; 1 and 2 come from the cache
+    assert second.soup("Steps.md").select_one(".vault-repr").get_text() == "[0, 5, 10]"
+
+
+def test_a_snippets_module_change_reruns_from_the_first_block_that_imported_it(tmp_path):
+    write_vault(tmp_path, {"Late.md": (
+        "```python exec\nx = 1\n```\n\n"
+        "```python exec\nfrom snippets.helper import VALUE\n```\n\n"
+        "```python exec\nx + VALUE\n```\n"
+    )})
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "snippets" / "helper.py").write_text("VALUE = 1\n", encoding="utf-8")
+    config = write_config(tmp_path)
+    assert _executed(run_build(config)) == 3
+    (tmp_path / "snippets" / "helper.py").write_text("VALUE = 10\n", encoding="utf-8")
+    build = run_build(config)
+    assert _executed(build) == 2
+    assert build.soup("Late.md").select_one(".vault-repr").get_text() == "11"
+
+
+def test_a_failing_block_reruns_alone_and_the_blocks_before_it_stay_cached(tmp_path):
+    note = "```python exec\na = 1\n```\n\n```python exec\nb = a / {d}\n```\n\n```python exec\nb\n```\n"
+    build = build_vault(tmp_path, {"Div.md": note.format(d=0)})
+    assert _executed(build) == 2 and len(build.warnings) == 1
+    again = run_build(tmp_path / "mkdocs.yml")
+    assert _executed(again) == 1 and len(again.warnings) == 1
+    (tmp_path / "vault" / "Div.md").write_text(note.format(d=4), encoding="utf-8")
+    fixed = run_build(tmp_path / "mkdocs.yml")
+    assert _executed(fixed) == 2 and fixed.warnings == []
+    assert fixed.soup("Div.md").select_one(".vault-repr").get_text() == "0.25"
+
+
+def test_a_long_run_logs_its_progress(tmp_path, monkeypatch):
+    from mkdocs_vault.execute import session
+
+    monkeypatch.setattr(session, "PROGRESS_EVERY_SECONDS", 0.0)
+    notes = {f"N{i}.md": "```python exec\n1\n```\n\n```python exec\n2\n```\n" for i in range(3)}
+    build = build_vault(tmp_path, notes)
+    messages = [r.getMessage() for r in build.records]
+    assert "mkdocs_vault: snippets: 6 blocks to execute, 0 cached" in messages
+    progress = [m for m in messages if "blocks, 0 cached" in m and "executed" in m]
+    assert progress[-1] == "mkdocs_vault: snippets: executed 6/6 blocks, 0 cached"
+    assert len(progress) == 3  # one line per finished note here

@@ -166,6 +166,35 @@ def test_notes_run_in_parallel_one_per_worker(pool, tmp_path):
     assert len({r[0].rich for r in results.values()}) == 2
 
 
+def test_a_note_resumed_from_a_state_matches_a_full_run(pool, tmp_path):
+    """Functions see later rebindings of globals, generators continue, rcParams persist."""
+    import dataclasses
+
+    codes = (
+        "import random\nimport numpy as np\nimport matplotlib as mpl\n"
+        "scale = 2\ndef scaled(x):\n    return scale * x\n"
+        "class Box:\n    def __init__(self, v):\n        self.v = scaled(v)\n"
+        "rng = np.random.default_rng(1)\nfirst = rng.normal()\nmpl.rcParams['lines.linewidth'] = 7",
+        "scale = 10",
+        "import matplotlib as mpl\n"
+        "(Box(1).v, round(rng.normal(), 6), round(float(np.random.rand()), 6),"
+        " random.random(), mpl.rcParams['lines.linewidth'])",
+    )
+    whole = pool.run_note(_note(tmp_path, "Resume", *codes))
+    assert all(r.state is not None for r in whole)
+    resumed_job = dataclasses.replace(_note(tmp_path, "Resume", *codes), start=2, state=whole[1].state)
+    resumed = pool.run_note(resumed_job)
+    assert len(resumed) == 1
+    assert resumed[0].rich == whole[2].rich
+    assert resumed[0].rich.startswith("(10, ") and resumed[0].rich.endswith(", 7.0)")
+
+
+def test_a_state_that_cannot_be_pickled_is_skipped_not_fatal(pool, tmp_path):
+    results = pool.run_note(_note(tmp_path, "Gen", "g = (i for i in range(3))", "next(g)"))
+    assert [r.state for r in results] == [None, None]
+    assert results[1].rich == "0"
+
+
 # -- cache -------------------------------------------------------------------------------
 
 from mkdocs_vault.execute.cache import ResultCache, block_keys  # noqa: E402
@@ -189,13 +218,33 @@ def test_block_keys_chain_earlier_blocks_and_the_environment():
 def test_cache_round_trip_and_a_full_note_hit(tmp_path):
     cache = ResultCache(tmp_path / "cache")
     blocks = _blocks("x = 1", "x")
-    keys, results = cache.lookup_note(blocks, "vault/N.md", "env")
-    assert results is None
-    for key, text in zip(keys, ["", "1"]):
+    found = cache.lookup_note(blocks, "vault/N.md", "env")
+    assert (found.complete, found.start, found.cached) == (False, 0, [])
+    for key, text in zip(found.keys, ["", "1"]):
         cache.put(key, BlockResult(rich_kind="text", rich=text))
-    _, results = cache.lookup_note(blocks, "vault/N.md", "env")
-    assert [r.rich for r in results] == ["", "1"]
+    found = cache.lookup_note(blocks, "vault/N.md", "env")
+    assert found.complete
+    assert [r.rich for r in found.cached] == ["", "1"]
     assert not list((tmp_path / "cache").rglob(".tmp-*"))
+
+
+def test_an_edited_block_resumes_after_the_last_cached_block_with_a_stored_state(tmp_path):
+    cache = ResultCache(tmp_path / "cache")
+    before = _blocks("a = 1", "b = 2", "c = 3", "d = 4")
+    keys = cache.lookup_note(before, "vault/N.md", "env").keys
+    for number, key in enumerate(keys):
+        state = None if number == 1 else f"state-{number}".encode()  # block 1's did not pickle
+        cache.put(key, BlockResult(rich=str(number), state=state))
+
+    third_edited = _blocks("a = 1", "b = 2", "c = 30", "d = 4")
+    found = cache.lookup_note(third_edited, "vault/N.md", "env")
+    assert (found.start, found.state) == (1, b"state-0")  # 0 is reusable, 1 has no state
+    assert [r.rich for r in found.cached] == ["0"]
+
+    appended = _blocks("a = 1", "b = 2", "c = 3", "d = 4", "e = 5")
+    found = cache.lookup_note(appended, "vault/N.md", "env")
+    assert (found.start, found.state) == (4, b"state-3")
+    assert all(r.state is None for r in found.cached)  # results are stored without states
 
 
 def test_a_changed_snippets_module_invalidates_exactly_the_results_that_used_it(tmp_path):

@@ -10,6 +10,7 @@ new one, never half of one.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -62,6 +63,26 @@ class CacheStats:
     misses: int = 0
 
 
+@dataclass
+class NoteLookup:
+    """What the cache holds for one note, and where a run has to start.
+
+    `cached` are the results of blocks 0..start-1; `state` is the namespace after block
+    start-1 (None when start is 0). Blocks between `start` and the first changed block are
+    run again only when no state was stored for them (it could not be pickled).
+    """
+
+    keys: list[str]
+    cached: list[BlockResult]
+    start: int
+    state: bytes | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Every block's result is cached: nothing to run."""
+        return self.start == len(self.keys)
+
+
 class ResultCache:
     """Block results on disk under `root` (e.g. `.cache/mkdocs_vault/exec`)."""
 
@@ -88,36 +109,62 @@ class ResultCache:
         self.stats.hits += 1
         return result
 
+    def get_state(self, key: str) -> bytes | None:
+        """The note's state stored after the block with this key, if any."""
+        try:
+            return self._path(key).with_suffix(".state").read_bytes()
+        except OSError:
+            return None
+
     def put(self, key: str, result: BlockResult) -> None:
-        """Store atomically: temp file in the same folder, then rename."""
+        """Store the result and, apart from it, the state after the block.
+
+        The state lives in its own file so that a warm build, which reads every result,
+        never reads the (larger) states.
+        """
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        if result.state is not None:
+            _write_atomically(path.with_suffix(".state"), result.state)
+        stored = dataclasses.replace(result, state=None)
+        _write_atomically(path, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
 
     def lookup_note(
         self, blocks: tuple[Block, ...], note_path: str, environment: str
-    ) -> tuple[list[str], list[BlockResult] | None]:
-        """Keys for a note's blocks, and all their results when every one is cached.
+    ) -> NoteLookup:
+        """The cached results of a note's leading blocks and where execution must start.
 
-        Blocks share one namespace, so a single miss means the note runs again from
-        its first block (a later block cannot run without the state before it).
+        Blocks share one namespace: block k can run alone only with the state the blocks
+        before it left, so the run starts right after the last cached block whose state
+        was stored.
         """
         keys = block_keys(blocks, note_path, environment)
-        results = []
+        results: list[BlockResult] = []
         for key in keys:
             result = self.get(key)
             if result is None:
-                return keys, None
+                break
             results.append(result)
-        return keys, results
+        if len(results) == len(keys):
+            return NoteLookup(keys, results, len(keys))
+        for start in range(len(results), 0, -1):
+            state = self.get_state(keys[start - 1])
+            if state is not None:
+                return NoteLookup(keys, results[:start], start, state)
+        return NoteLookup(keys, [], 0)
 
     def clear(self) -> None:
         """Remove every entry (the command line's `clear-cache`)."""
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Temp file in the same folder, then rename: readers see the old file or the new one."""
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

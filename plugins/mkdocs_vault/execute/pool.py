@@ -122,19 +122,21 @@ class WorkerPool:
 
     # -- running ------------------------------------------------------------------------
     def run_note(self, job: NoteJob, default_timeout: float = DEFAULT_TIMEOUT) -> list[BlockResult]:
-        """Run one note's blocks on an idle worker; one result per block, in order."""
+        """Run a note's blocks from `job.start` on, on an idle worker; one result per
+        block run, in order."""
         worker = self._idle.get()
         results: list[BlockResult] = []
+        blocks = job.blocks[job.start :]
         try:
             self._await_ready(worker)
             worker.connection.send(job)
-            while len(results) < len(job.blocks):
-                block = job.blocks[len(results)]
+            while len(results) < len(blocks):
+                block = blocks[len(results)]
                 limit = block.options.timeout or default_timeout
                 failure = self._receive(worker, limit, results)
                 if failure is not None:
                     results.append(BlockResult(error=failure))
-                    results += [BlockResult.not_run() for _ in job.blocks[len(results) :]]
+                    results += [BlockResult.not_run() for _ in blocks[len(results) :]]
                     worker = self._replace(worker)
                     return results
             if worker.connection.poll(default_timeout):

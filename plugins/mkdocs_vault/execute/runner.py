@@ -17,6 +17,7 @@ import random
 import sys
 import time
 import traceback
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,8 @@ class NoteJob:
     scratch_dir: str  # absolute per-note working directory outside the vault
     blocks: tuple[Block, ...]
     seed: int = 0
+    start: int = 0  # first block to run; the ones before it are cached
+    state: bytes | None = None  # the namespace after block `start - 1` (see `snapshot`)
 
 
 @dataclass
@@ -67,6 +70,8 @@ class BlockResult:
     error_line: int | None = None
     modules: dict[str, str] = field(default_factory=dict)  # snippets file → sha256
     seconds: float = 0.0
+    # The note's state after this block (`snapshot`); travels to the cache, stored apart.
+    state: bytes | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def not_run(cls) -> BlockResult:
@@ -301,3 +306,111 @@ def _number(value, digits: int) -> str:
     if isinstance(value, float) or kind == "f":
         return f"{float(value):.{digits}f}"
     return html.escape(str(value))
+
+
+# -- resuming a note in the middle --------------------------------------------------------
+# Blocks share a namespace, so running block k alone needs the state the blocks before it
+# left. After each block the worker pickles that state (cloudpickle: functions and classes
+# the note defined travel by value); the cache keeps it beside the block's result, and an
+# edit to block k restores the state after block k-1 instead of re-running 0..k-1.
+
+_NAMESPACE_SKIP = ("__builtins__",)
+MAX_SNAPSHOT_BYTES = 64 * 2**20  # a bigger state is cheaper to recompute than to store
+
+
+def _namespace_pickler(file, namespace: dict, pickled: dict):
+    """cloudpickle, except that functions defined by the note keep the note's namespace.
+
+    cloudpickle gives a function pickled by value a private copy of the globals it uses; a
+    note's function must instead see the namespace that later blocks keep changing, as in
+    an uninterrupted run. `pickled` is the copy of `namespace` being dumped; pickle's memo
+    turns each function's reference to it into a reference to the restored dict.
+    """
+    import cloudpickle
+
+    class NamespacePickler(cloudpickle.Pickler):
+        def reducer_override(self, obj):
+            if isinstance(obj, types.FunctionType) and obj.__globals__ is namespace:
+                return _make_function, (
+                    obj.__code__,
+                    pickled,
+                    obj.__name__,
+                    obj.__defaults__,
+                    obj.__closure__,
+                    obj.__kwdefaults__,
+                    obj.__qualname__,
+                    obj.__dict__,
+                    getattr(obj, "__annotations__", None),
+                )
+            return super().reducer_override(obj)
+
+    return NamespacePickler(file, protocol=5)
+
+
+def _make_function(code, namespace, name, defaults, closure, kwdefaults, qualname, attrs, notes):
+    function = types.FunctionType(code, namespace, name, defaults, closure)
+    function.__kwdefaults__ = kwdefaults
+    function.__qualname__ = qualname
+    function.__dict__.update(attrs)
+    if notes:
+        function.__annotations__ = notes
+    return function
+
+
+def snapshot(namespace: dict) -> bytes | None:
+    """The note's state after a block: namespace, random generators, matplotlib rcParams.
+
+    None when something in the namespace cannot be pickled (an open file, a generator);
+    the note then resumes from an earlier snapshot or from its first block.
+    """
+    state: dict = {
+        "namespace": {k: v for k, v in namespace.items() if k not in _NAMESPACE_SKIP},
+        "random": random.getstate(),
+    }
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        state["numpy"] = numpy.random.get_state()
+    matplotlib = sys.modules.get("matplotlib")
+    if matplotlib is not None:
+        with warnings_ignored():
+            state["rc"] = dict(matplotlib.rcParams)
+    buffer = io.BytesIO()
+    try:
+        _namespace_pickler(buffer, namespace, state["namespace"]).dump(state)
+    except Exception:  # whatever the object, an unpicklable state only costs a re-run
+        return None
+    if buffer.tell() > MAX_SNAPSHOT_BYTES:
+        return None
+    return buffer.getvalue()
+
+
+def resume_note(job: NoteJob) -> dict:
+    """Like `start_note`, then the state a snapshot recorded (before block `job.start`)."""
+    import pickle
+
+    namespace = start_note(job)
+    if job.state is None:
+        return namespace
+    state = pickle.loads(job.state)  # noqa: S301 - made by a worker of this build tool
+    namespace = state["namespace"]  # the dict the note's functions were restored into
+    random.setstate(state["random"])
+    if "numpy" in state:
+        import numpy
+
+        numpy.random.set_state(state["numpy"])
+    if "rc" in state:
+        import matplotlib
+
+        with warnings_ignored():
+            matplotlib.rcParams.update(state["rc"])
+    return namespace
+
+
+@contextlib.contextmanager
+def warnings_ignored():
+    """rcParams holds deprecated keys whose setters warn; restoring them is not news."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield

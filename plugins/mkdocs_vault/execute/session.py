@@ -7,9 +7,11 @@ collected where a page needs them (`result_for`). Cached notes never reach a wor
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,12 +19,14 @@ from pathlib import Path
 from mkdocs.plugins import get_plugin_logger
 
 from ..index import Note, VaultIndex
-from .cache import ResultCache, environment_fingerprint
+from .cache import NoteLookup, ResultCache, environment_fingerprint
 from .options import BlockOptions, OptionError, block_options
 from .pool import WorkerPool
 from .runner import Block, BlockResult, NoteJob
 
 log = get_plugin_logger(__name__)
+
+PROGRESS_EVERY_SECONDS = 5.0  # a long run says how far it got at most this often
 
 
 @dataclass
@@ -41,7 +45,7 @@ class PlannedNote:
     note: Note
     blocks: list[PlannedBlock]
     future: Future | None = None
-    results: list[BlockResult] | None = None
+    results: list[BlockResult | None] | None = None  # None: not executed, not cached
     cached: bool = False
     served: dict[str, int] = field(default_factory=dict)  # code → how many fences used it
 
@@ -74,6 +78,8 @@ class ExecutionSession:
         self.notes: dict[str, PlannedNote] = {}
         self.executed_blocks = 0
         self.cached_blocks = 0
+        self.waiting_blocks = 0
+        self._last_progress = time.monotonic()
         self.settings = (cache_dir, workers, timeout, snippets_parent)
         self._count_lock = threading.Lock()
 
@@ -103,6 +109,8 @@ class ExecutionSession:
         """
         self.notes = {}
         self.executed_blocks = 0
+        self.waiting_blocks = 0
+        self._last_progress = time.monotonic()
         cached = 0
         for note in index.notes.values():
             if not note.published:
@@ -112,20 +120,24 @@ class ExecutionSession:
                 continue
             self.notes[note.src_uri] = planned
             job = self._job(planned)
-            keys, results = self.cache.lookup_note(job.blocks, job.note_path, self.environment)
-            if results is not None:
-                planned.results, planned.cached = results, True
-                cached += len(results)
+            found = self.cache.lookup_note(job.blocks, job.note_path, self.environment)
+            if found.complete:
+                planned.results, planned.cached = found.cached, True
+                cached += len(found.cached)
                 continue
-            if not run:
+            if not run:  # show what the cache has; the other blocks say they did not run
+                planned.results = [*found.cached, *[None] * (len(found.keys) - found.start)]
+                cached += found.start
                 continue
+            cached += found.start
+            job = dataclasses.replace(job, start=found.start, state=found.state)
+            self.waiting_blocks += len(job.blocks) - job.start
             pool = self._ensure_pool()
             assert self._threads is not None
-            planned.future = self._threads.submit(self._run, pool, job, keys)
-        waiting = sum(len(p.blocks) for p in self.notes.values() if p.future is not None)
+            planned.future = self._threads.submit(self._run, pool, job, found)
         self.cached_blocks = cached
         if self.notes:
-            log.info(f"snippets: {waiting} blocks to execute, {cached} cached")
+            log.info(f"snippets: {self.waiting_blocks} blocks to execute, {cached} cached")
 
     def summary(self) -> str:
         """One line for the end of a build."""
@@ -161,15 +173,26 @@ class ExecutionSession:
             tuple(p.block for p in planned.blocks),
         )
 
-    def _run(self, pool: WorkerPool, job: NoteJob, keys: list[str]) -> list[BlockResult]:
-        results = pool.run_note(job, self.timeout)
-        ran = sum(1 for r in results if not r.skipped)
+    def _run(self, pool: WorkerPool, job: NoteJob, found: NoteLookup) -> list[BlockResult]:
+        """Run a note from `job.start` on; cache each block that succeeded."""
+        ran = pool.run_note(job, self.timeout)
+        for key, result in zip(found.keys[job.start :], ran):
+            if result.error is not None:
+                break  # the blocks after a failure did not run
+            self.cache.put(key, result)
+        self._count(sum(1 for r in ran if not r.skipped))
+        return [*found.cached, *ran]
+
+    def _count(self, executed: int) -> None:
+        """Add to the executed count; log progress now and then during long runs."""
         with self._count_lock:
-            self.executed_blocks += ran
-        if all(r.error is None for r in results):
-            for key, result in zip(keys, results):
-                self.cache.put(key, result)
-        return results
+            self.executed_blocks += executed
+            now = time.monotonic()
+            if now - self._last_progress < PROGRESS_EVERY_SECONDS:
+                return
+            self._last_progress = now
+            done, total = self.executed_blocks, self.waiting_blocks
+        log.info(f"snippets: executed {done}/{total} blocks, {self.cached_blocks} cached")
 
     # -- collecting ---------------------------------------------------------------------
     def result_for(self, note: Note, code: str) -> tuple[PlannedBlock, BlockResult] | None:
@@ -186,6 +209,7 @@ class ExecutionSession:
         chosen = matches[min(seen, len(matches) - 1)]
         if planned.results is None and planned.future is not None:
             planned.results = planned.future.result()
-        if planned.results is None:
+        result = None if planned.results is None else planned.results[planned.blocks.index(chosen)]
+        if result is None:
             return None  # not cached, and execution is off
-        return chosen, planned.results[planned.blocks.index(chosen)]
+        return chosen, result

@@ -11,7 +11,11 @@ import sys
 
 
 def main(connection, snippets_parent: str) -> None:
-    """Serve jobs until `None` arrives. Messages: ("block", i, result), ("done",)."""
+    """Serve jobs until `None` arrives. Messages: ("block", i, result), ("done",).
+
+    A job runs its blocks from `job.start` on, after restoring `job.state`; each block
+    that succeeds sends the note's state after it, so a later edit can resume there.
+    """
     sys.dont_write_bytecode = True  # never drop __pycache__ into watched folders
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
     os.environ.setdefault("MPLBACKEND", "Agg")
@@ -23,7 +27,7 @@ def main(connection, snippets_parent: str) -> None:
 
     if snippets_parent and snippets_parent not in sys.path:
         sys.path.insert(0, snippets_parent)
-    from .runner import BlockResult, run_block, start_note
+    from .runner import BlockResult, resume_note, run_block, snapshot
 
     connection.send(("ready", os.getpid()))
     while True:
@@ -33,14 +37,16 @@ def main(connection, snippets_parent: str) -> None:
             return
         if job is None:
             return
-        namespace = start_note(job)
+        namespace = resume_note(job)
         failed = False
-        for index, block in enumerate(job.blocks):
+        for index in range(job.start, len(job.blocks)):
             if failed:
                 result = BlockResult.not_run()
             else:
-                result = run_block(namespace, block, job)
+                result = run_block(namespace, job.blocks[index], job)
                 failed = result.error is not None
+                if not failed:
+                    result.state = snapshot(namespace)
             connection.send(("block", index, result))
         connection.send(("done",))
 
