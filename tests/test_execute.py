@@ -285,3 +285,13 @@ def test_png_figures_when_asked(namespace, job):
     code = "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])"
     result = run_block(namespace, Block(code, 1, BlockOptions(execute=True, format="png")), job)
     assert result.figures[0].data.startswith(b"\x89PNG")
+
+
+def test_names_holding_a_drawn_figure_are_retired_with_a_clear_error(job, namespace):
+    drew = run_block(namespace, Block("import matplotlib.pyplot as plt\nfig, axes = plt.subplots(1, 2)\nline, = axes[0].plot([1, 2])\ncmap = plt.get_cmap('viridis')", 1), job)
+    assert len(drew.figures) == 1
+    assert {name for name in ("fig", "axes", "line") if repr(namespace[name]).startswith("<closed figure")} == {"fig", "axes", "line"}
+    assert namespace["cmap"].name == "viridis"  # not tied to a figure: kept
+    later = run_block(namespace, Block("axes[0].set_title('late')", 5), job)
+    assert "`axes` belonged to a figure that an earlier block drew" in later.error
+    assert later.error_line == 5

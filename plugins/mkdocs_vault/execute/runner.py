@@ -148,6 +148,7 @@ def run_block(namespace: dict, block: Block, job: NoteJob) -> BlockResult:
             result.error, result.error_line = _format_error(error, job.note_path)
     result.stdout, result.stderr = stdout.getvalue(), stderr.getvalue()
     result.figures = capture_figures(block.options.format)
+    retire_plot_objects(namespace)
     result.modules = {**snippets_modules(), **data_files}
     result.seconds = time.perf_counter() - started
     return result
@@ -239,15 +240,56 @@ def snippets_modules() -> dict[str, str]:
 
 
 def _is_plot_object(value: object) -> bool:
-    """Artists, axes and lists of them: what `plt.plot(...)` returns, drawn already."""
-    matplotlib = sys.modules.get("matplotlib")
-    if matplotlib is None:
+    """Figures, axes, artists, colour bars, and lists or arrays of them (`plt.subplots`)."""
+    if sys.modules.get("matplotlib") is None:
         return False
     from matplotlib.artist import Artist
+    from matplotlib.colorbar import Colorbar
 
+    if isinstance(value, (Artist, Colorbar)):
+        return True
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and isinstance(value, numpy.ndarray) and value.dtype == object:
+        value = value.ravel().tolist()
     if isinstance(value, (list, tuple)) and value:
-        return all(isinstance(item, Artist) for item in value)
-    return isinstance(value, Artist)
+        return all(isinstance(item, (Artist, Colorbar)) for item in value)
+    return False
+
+
+class ClosedFigure:
+    """Stands in for a figure (or its axes, artists) once its block has ended.
+
+    A figure is captured and closed when the block that drew it ends, so drawing on it
+    later would change nothing on the page. Replacing the names that held it makes that
+    a clear error instead, and keeps the note's state small enough to snapshot.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str):
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        raise RuntimeError(
+            f"`{self._name}` belonged to a figure that an earlier block drew; it was saved and "
+            "closed when that block ended. Create the figure in the block that draws it."
+        )
+
+    def __getitem__(self, key):
+        return self.__getattr__("item")
+
+    def __iter__(self):
+        return self.__getattr__("iter")
+
+    def __repr__(self) -> str:
+        return f"<closed figure: {self._name}>"
+
+
+def retire_plot_objects(namespace: dict) -> None:
+    """Replace top-level names bound to captured (closed) figures with `ClosedFigure`."""
+    for name, value in list(namespace.items()):
+        if not name.startswith("__") and _is_plot_object(value):
+            namespace[name] = ClosedFigure(name)
 
 
 def rich_output(value: object) -> tuple[str, str] | tuple[None, None]:
