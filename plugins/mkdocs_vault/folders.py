@@ -59,9 +59,7 @@ def folder_page_markdown(tree: dict[str, list[str]], folder: str, index_uri: str
             target = index_page_of(child, tree[child]) or posixpath.join(child, "index.md")
             lines.append(f"- [{posixpath.basename(child)}/]({_link(target, folder)})")
         lines.append("")
-    notes = sorted(
-        (uri for uri in tree[folder] if uri != index_uri), key=lambda u: u.casefold()
-    )
+    notes = sorted((uri for uri in tree[folder] if uri != index_uri), key=lambda u: u.casefold())
     if notes:
         lines += ["## Notes", ""]
         for uri in notes:

@@ -1,35 +1,73 @@
 """Warm worker processes with a lifecycle: start, run notes, recover, shut down.
 
-Each worker imports numpy and matplotlib once (≈1 s) and then serves note jobs. A
-block that runs past its time limit gets its worker killed and replaced; a worker that
-dies (segfault, `os._exit`) is replaced too, and the block it was running is reported.
-Notes run in parallel, one per worker.
+Workers are forked from a multiprocessing fork server that imported numpy and
+matplotlib once (`warm.py`), so each worker starts in milliseconds with nothing left to
+import, and a replacement after a timeout or crash is as cheap. A block that runs past
+its time limit gets its worker killed and replaced; a worker that dies (segfault,
+`os._exit`) is replaced too, and the block it was running is reported. Notes run in
+parallel, one per worker.
 """
 
 from __future__ import annotations
 
 import atexit
+import multiprocessing
 import os
 import queue
-import socket
-import subprocess
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 
+from . import worker as worker_module
 from .runner import BlockResult, NoteJob
 
 DEFAULT_TIMEOUT = 60.0
 _START_TIMEOUT = 120.0
+_WARM_MODULE = "mkdocs_vault.execute.warm"
 
 
 @dataclass
 class _Worker:
-    process: subprocess.Popen
+    process: BaseProcess
     connection: Connection
     ready: bool = False
+
+
+def _context():
+    """The fork-server context, with our warm-up module preloaded (not MkDocs' __main__)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([_WARM_MODULE])
+    return context
+
+
+_live_pools = 0
+_live_pools_lock = threading.Lock()
+
+
+def _pool_opened() -> None:
+    global _live_pools
+    with _live_pools_lock:
+        _live_pools += 1
+
+
+def _pool_closed() -> None:
+    """When the last pool closes, stop the fork server too.
+
+    Otherwise it outlives the build as an orphan until MkDocs exits, and the CPU time of
+    the workers it reaped is never accounted to the MkDocs process.
+    """
+    global _live_pools
+    with _live_pools_lock:
+        _live_pools -= 1
+        if _live_pools > 0:
+            return
+        from multiprocessing import forkserver
+
+        stop = getattr(forkserver._forkserver, "_stop", None)  # CPython 3.8+; private
+        if stop is not None:
+            stop()
 
 
 class WorkerPool:
@@ -41,32 +79,47 @@ class WorkerPool:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
+        self._context = _context()
+        self._started = False
+        self._spawner: threading.Thread | None = None
         self.restarts = 0
 
     # -- lifecycle ----------------------------------------------------------------------
     def start(self) -> None:
-        """Start every worker without waiting: they import numpy and matplotlib while
-        MkDocs goes on rendering; each is awaited the first time it gets a job."""
+        """Start the workers without waiting: the fork server imports numpy and matplotlib
+        while MkDocs goes on rendering; the first job waits for the first worker."""
         atexit.register(self.shutdown)  # in case MkDocs never reaches on_shutdown
-        for _ in range(self.size):
-            self._idle.put(self._spawn())
+        self._started = True
+        _pool_opened()
+
+        def spawn_all() -> None:
+            for _ in range(self.size):
+                self._idle.put(self._spawn())
+
+        self._spawner = threading.Thread(target=spawn_all, name="vault-worker-start", daemon=True)
+        self._spawner.start()
 
     def shutdown(self) -> None:
         """Ask workers to exit, then make sure they did."""
+        if self._spawner is not None:
+            self._spawner.join()  # every worker it starts is in `_all` once it returns
+            self._spawner = None
         with self._lock:
             workers, self._all = self._all, []
+            started, self._started = self._started, False
         for worker in workers:
             try:
                 worker.connection.send(None)
             except (OSError, ValueError):
                 pass
         for worker in workers:
-            try:
-                worker.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
                 worker.process.kill()
-                worker.process.wait()
+                worker.process.join()
             worker.connection.close()
+        if started:
+            _pool_closed()
 
     def __enter__(self) -> WorkerPool:
         self.start()
@@ -76,26 +129,16 @@ class WorkerPool:
         self.shutdown()
 
     def _spawn(self) -> _Worker:
-        # A plain interpreter on a socket pair rather than multiprocessing: no re-import of
-        # the parent's __main__ (mkdocs' CLI), and the worker's stdout stays out of the
-        # protocol, so a snippet writing to fd 1 cannot corrupt it.
-        ours, theirs = socket.socketpair()
-        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "mkdocs_vault.execute.worker",
-                str(theirs.fileno()),
-                self.snippets_parent,
-            ],
-            pass_fds=[theirs.fileno()],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            env=env,
+        ours, theirs = self._context.Pipe()
+        process = self._context.Process(
+            target=worker_module.main,
+            args=(theirs, self.snippets_parent),
+            name="vault-snippet-worker",
+            daemon=True,
         )
-        theirs.close()
-        worker = _Worker(process, Connection(ours.detach()))
+        process.start()
+        theirs.close()  # so that our end sees EOF when the worker dies
+        worker = _Worker(process, ours)
         with self._lock:
             self._all.append(worker)
         return worker
@@ -112,7 +155,7 @@ class WorkerPool:
 
     def _replace(self, worker: _Worker) -> _Worker:
         worker.process.kill()
-        worker.process.wait()
+        worker.process.join()
         worker.connection.close()
         with self._lock:
             if worker in self._all:
@@ -152,10 +195,8 @@ class WorkerPool:
                 return f"timed out after {limit:g} s (the block was stopped)"
             message = worker.connection.recv()
         except (EOFError, OSError):
-            try:
-                code = worker.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                code = None
+            worker.process.join(timeout=5)
+            code = worker.process.exitcode
             return f"the worker process died while running this block (exit code {code})"
         results.append(message[2])
         return None

@@ -1,4 +1,4 @@
-"""The worker process: warm imports once, then run note jobs sent over a pipe.
+"""The worker process: forked warm from the fork server, then runs note jobs from a pipe.
 
 Results stream back block by block, so the parent knows which block was running when
 a time limit expired or the process died.
@@ -16,19 +16,16 @@ def main(connection, snippets_parent: str) -> None:
     A job runs its blocks from `job.start` on, after restoring `job.state`; each block
     that succeeds sends the note's state after it, so a later edit can resume there.
     """
-    sys.dont_write_bytecode = True  # never drop __pycache__ into watched folders
-    os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot  # noqa: F401 - the warm import is the point of a worker
-    import numpy  # noqa: F401
-
-    if snippets_parent and snippets_parent not in sys.path:
-        sys.path.insert(0, snippets_parent)
+    from . import warm  # noqa: F401 - already imported by the fork server: free here
     from .runner import BlockResult, resume_note, run_block, snapshot
 
+    # Output written straight to file descriptor 1 (C code, os.write) goes nowhere rather
+    # than into MkDocs' terminal; Python-level prints are captured per block.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    if snippets_parent and snippets_parent not in sys.path:
+        sys.path.insert(0, snippets_parent)
     connection.send(("ready", os.getpid()))
     while True:
         try:
@@ -49,9 +46,3 @@ def main(connection, snippets_parent: str) -> None:
                     result.state = snapshot(namespace)
             connection.send(("block", index, result))
         connection.send(("done",))
-
-
-if __name__ == "__main__":  # started by pool.py: python -m mkdocs_vault.execute.worker FD DIR
-    from multiprocessing.connection import Connection
-
-    main(Connection(int(sys.argv[1])), sys.argv[2])
