@@ -295,3 +295,13 @@ def test_names_holding_a_drawn_figure_are_retired_with_a_clear_error(job, namesp
     later = run_block(namespace, Block("axes[0].set_title('late')", 5), job)
     assert "`axes` belonged to a figure that an earlier block drew" in later.error
     assert later.error_line == 5
+
+
+def test_workers_that_cannot_start_are_reported_on_the_blocks_not_waited_for(tmp_path, monkeypatch):
+    broken = WorkerPool(1)
+    monkeypatch.setattr(broken, "_spawn", lambda: (_ for _ in ()).throw(OSError("no fork for you")))
+    broken.start()
+    results = broken.run_note(_note(tmp_path, "Orphan", "1", "2"))
+    broken.shutdown()
+    assert results[0].error == "no snippet worker could start: OSError: no fork for you"
+    assert results[1].skipped

@@ -35,6 +35,7 @@ from mkdocs.utils import get_relative_url
 from .anchors import AnchorMaker
 from .diagnostics import Diagnostics
 from .execute import fence as exec_fence
+from .execute.pool import WorkerPool
 from .execute.session import ExecutionSession
 from .folders import folder_nav, folder_page_markdown, folder_tree, index_page_of
 from .index import Note, VaultIndex
@@ -102,6 +103,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._scans: dict[Path, tuple[tuple[int, int], ScanResult]] = {}
         self._sources: dict[str, str] = {}
         self.session: ExecutionSession | None = None
+        self._early_pool: WorkerPool | None = None
 
     # -- configuration ------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -135,7 +137,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             # mkdocs.yml may point elsewhere, so the session follows the config.
             if self.session is not None:
                 self.session.shutdown()
-            self.session = ExecutionSession(*settings, snippets_parent)
+            self.session = ExecutionSession(*settings, snippets_parent, pool=self._early_pool)
         if "pymdownx.superfences" not in config.markdown_extensions:
             config.markdown_extensions.append("pymdownx.superfences")
         fences = config.mdx_configs.setdefault("pymdownx.superfences", {})
@@ -184,9 +186,23 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                 server.watch(str(snippets))
         return server
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Under `mkdocs serve`, start the snippet workers now and keep them for every rebuild.
+
+        They warm up while MkDocs loads and scans, and serve rebuilds until `on_shutdown`.
+        A one-shot `mkdocs build` starts them only once the scan has found a block that
+        is not cached, so a warm build pays for no process at all.
+        """
+        if self.config.enabled and command == "serve" and self._execution_enabled():
+            self._early_pool = WorkerPool(self.config.exec_workers or None)
+            self._early_pool.start()
+
     def on_shutdown(self) -> None:
         if self.session is not None:
             self.session.shutdown()
+        if self._early_pool is not None:
+            self._early_pool.shutdown()
+            self._early_pool = None
 
     # -- scan + index -------------------------------------------------------------------
     def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:

@@ -73,18 +73,23 @@ def _pool_closed() -> None:
 class WorkerPool:
     """`size` warm workers; `run_notes` executes jobs in parallel and returns results."""
 
-    def __init__(self, size: int | None = None, snippets_parent: str = "") -> None:
+    def __init__(self, size: int | None = None) -> None:
         self.size = max(1, size or os.cpu_count() or 1)
-        self.snippets_parent = snippets_parent
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
         self._context = _context()
         self._started = False
         self._spawner: threading.Thread | None = None
+        self._start_error: str | None = None
         self.restarts = 0
 
     # -- lifecycle ----------------------------------------------------------------------
+    @property
+    def started(self) -> bool:
+        """True between `start` and `shutdown`."""
+        return self._started
+
     def start(self) -> None:
         """Start the workers without waiting: the fork server imports numpy and matplotlib
         while MkDocs goes on rendering; the first job waits for the first worker."""
@@ -93,8 +98,11 @@ class WorkerPool:
         _pool_opened()
 
         def spawn_all() -> None:
-            for _ in range(self.size):
-                self._idle.put(self._spawn())
+            try:
+                for _ in range(self.size):
+                    self._idle.put(self._spawn())
+            except Exception as error:  # reported on the blocks that wait for a worker
+                self._start_error = f"{type(error).__name__}: {error}"
 
         self._spawner = threading.Thread(target=spawn_all, name="vault-worker-start", daemon=True)
         self._spawner.start()
@@ -132,7 +140,7 @@ class WorkerPool:
         ours, theirs = self._context.Pipe()
         process = self._context.Process(
             target=worker_module.main,
-            args=(theirs, self.snippets_parent),
+            args=(theirs,),
             name="vault-snippet-worker",
             daemon=True,
         )
@@ -167,11 +175,19 @@ class WorkerPool:
     def run_note(self, job: NoteJob, default_timeout: float = DEFAULT_TIMEOUT) -> list[BlockResult]:
         """Run a note's blocks from `job.start` on, on an idle worker; one result per
         block run, in order."""
-        worker = self._idle.get()
-        results: list[BlockResult] = []
         blocks = job.blocks[job.start :]
         try:
-            self._await_ready(worker)
+            worker = self._take_idle()
+        except RuntimeError as error:
+            return [BlockResult(error=str(error))] + [BlockResult.not_run() for _ in blocks[1:]]
+        results: list[BlockResult] = []
+        try:
+            try:
+                self._await_ready(worker)
+            except (RuntimeError, EOFError, OSError) as error:
+                worker = self._replace(worker)
+                failure = BlockResult(error=f"the snippet worker did not start: {error}")
+                return [failure] + [BlockResult.not_run() for _ in blocks[1:]]
             worker.connection.send(job)
             while len(results) < len(blocks):
                 block = blocks[len(results)]
@@ -187,6 +203,18 @@ class WorkerPool:
         finally:
             self._idle.put(worker)
         return results
+
+    def _take_idle(self) -> _Worker:
+        """The next idle worker; an error when none can ever come (they failed to start)."""
+        while True:
+            try:
+                return self._idle.get(timeout=0.2)
+            except queue.Empty:
+                with self._lock:
+                    hopeless = self._start_error is not None and not self._all
+                if hopeless:
+                    message = f"no snippet worker could start: {self._start_error}"
+                    raise RuntimeError(message) from None
 
     def _receive(self, worker: _Worker, limit: float, results: list[BlockResult]) -> str | None:
         """Wait for the next block's result; a failure message if it never comes."""

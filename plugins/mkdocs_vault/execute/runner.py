@@ -47,6 +47,7 @@ class NoteJob:
     seed: int = 0
     start: int = 0  # first block to run; the ones before it are cached
     state: bytes | None = None  # the namespace after block `start - 1` (see `snapshot`)
+    import_path: str = ""  # the folder that holds the vault's `snippets` package
 
 
 @dataclass

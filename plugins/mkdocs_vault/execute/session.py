@@ -66,14 +66,24 @@ def is_exec_marker(inputs: dict) -> bool:
 class ExecutionSession:
     """Owns the pool (across builds), the cache, and one build's planned notes."""
 
-    def __init__(self, cache_dir: Path, workers: int, timeout: float, snippets_parent: str) -> None:
+    def __init__(
+        self,
+        cache_dir: Path,
+        workers: int,
+        timeout: float,
+        snippets_parent: str,
+        pool: WorkerPool | None = None,
+    ) -> None:
         self.cache = ResultCache(cache_dir / "results")
         self.scratch_root = cache_dir / "scratch"
         self.workers = workers
         self.timeout = timeout
         self.snippets_parent = snippets_parent
         self.environment = environment_fingerprint()
-        self.pool: WorkerPool | None = None
+        # A pool started early (MkDocs' on_startup) is borrowed and left running for the
+        # next build; otherwise the session starts its own on first need and stops it.
+        self.pool: WorkerPool | None = pool
+        self._owns_pool = pool is None
         self._threads: ThreadPoolExecutor | None = None
         self.notes: dict[str, PlannedNote] = {}
         self.executed_blocks = 0
@@ -86,8 +96,10 @@ class ExecutionSession:
     # -- lifecycle ----------------------------------------------------------------------
     def _ensure_pool(self) -> WorkerPool:
         if self.pool is None:
-            self.pool = WorkerPool(self.workers, self.snippets_parent)
+            self.pool = WorkerPool(self.workers)
+        if not self.pool.started:
             self.pool.start()
+        if self._threads is None:
             self._threads = ThreadPoolExecutor(max_workers=self.pool.size)
         return self.pool
 
@@ -96,7 +108,7 @@ class ExecutionSession:
         if self._threads is not None:
             self._threads.shutdown(cancel_futures=True)
             self._threads = None
-        if self.pool is not None:
+        if self.pool is not None and self._owns_pool:
             self.pool.shutdown()
             self.pool = None
 
@@ -171,6 +183,7 @@ class ExecutionSession:
             note_dir,
             str(self.scratch_root / digest),
             tuple(p.block for p in planned.blocks),
+            import_path=self.snippets_parent,
         )
 
     def _run(self, pool: WorkerPool, job: NoteJob, found: NoteLookup) -> list[BlockResult]:

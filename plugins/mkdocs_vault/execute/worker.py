@@ -10,7 +10,7 @@ import os
 import sys
 
 
-def main(connection, snippets_parent: str) -> None:
+def main(connection) -> None:
     """Serve jobs until `None` arrives. Messages: ("block", i, result), ("done",).
 
     A job runs its blocks from `job.start` on, after restoring `job.state`; each block
@@ -24,8 +24,6 @@ def main(connection, snippets_parent: str) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.close(devnull)
-    if snippets_parent and snippets_parent not in sys.path:
-        sys.path.insert(0, snippets_parent)
     connection.send(("ready", os.getpid()))
     while True:
         try:
@@ -34,6 +32,8 @@ def main(connection, snippets_parent: str) -> None:
             return
         if job is None:
             return
+        if job.import_path and job.import_path not in sys.path:
+            sys.path.insert(0, job.import_path)  # where the vault's `snippets/` lives
         namespace = resume_note(job)
         failed = False
         for index in range(job.start, len(job.blocks)):
