@@ -114,6 +114,15 @@ def test_numpy_matrix_becomes_an_escaped_labelled_table():
     assert "<th>&lt;it&gt;</th>" in table and "<td>0.250</td>" in table and 'data-shape="2×2"' in table
 
 
+def test_a_heatmap_matrix_shades_each_cell_by_its_value_between_the_extremes():
+    import numpy
+    from mkdocs_vault.show import matrix
+
+    table = matrix(numpy.array([[0.0, 0.5], [1.0, -numpy.inf]]), rows="ab", columns="xy", heatmap=True)._repr_html_()
+    assert 'class="vault-matrix vault-heatmap"' in table
+    assert [cell.split('"')[1] for cell in table.split('<td style=')[1:]] == ["--w:0.000", "--w:0.500", "--w:1.000", "--w:0.000"]
+
+
 def test_snippets_modules_used_by_a_block_are_recorded(tmp_path, job, monkeypatch):
     package = tmp_path / "lib" / "snippets"
     package.mkdir(parents=True)

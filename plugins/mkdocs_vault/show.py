@@ -20,14 +20,18 @@ class Matrix:
     rows: list[str] | None = None
     columns: list[str] | None = None
     digits: int = 3
+    heatmap: bool = False
 
     def _repr_html_(self) -> str:
-        return matrix_html(self.values, self.rows, self.columns, self.digits)
+        return matrix_html(self.values, self.rows, self.columns, self.digits, self.heatmap)
 
 
-def matrix(values, rows=None, columns=None, digits: int = 3) -> Matrix:
-    """Label a matrix for display: `matrix(weights, rows=tokens, columns=tokens)`."""
-    return Matrix(values, _labels(rows), _labels(columns), digits)
+def matrix(values, rows=None, columns=None, digits: int = 3, heatmap: bool = False) -> Matrix:
+    """Label a matrix for display: `matrix(weights, rows=tokens, columns=tokens)`.
+
+    `heatmap=True` shades each cell by its value (lowest: clear, highest: full accent).
+    """
+    return Matrix(values, _labels(rows), _labels(columns), digits, heatmap)
 
 
 def _labels(items) -> list[str] | None:

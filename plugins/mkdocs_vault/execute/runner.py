@@ -321,9 +321,17 @@ def rich_output(value: object) -> tuple[str, str] | tuple[None, None]:
 
 
 def matrix_html(
-    matrix, rows: list[str] | None = None, columns: list[str] | None = None, digits: int = 3
+    matrix,
+    rows: list[str] | None = None,
+    columns: list[str] | None = None,
+    digits: int = 3,
+    heatmap: bool = False,
 ) -> str:
-    """A labelled, escaped HTML table of a 1-D or 2-D array."""
+    """A labelled, escaped HTML table of a 1-D or 2-D array.
+
+    With `heatmap`, every cell carries its value scaled to 0..1 (`--w`), which the
+    stylesheet turns into a background shade: an attention matrix reads at a glance.
+    """
     import numpy
 
     array = numpy.atleast_2d(numpy.asarray(matrix))
@@ -332,15 +340,36 @@ def matrix_html(
         cells = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
         corner = "<th></th>" if rows is not None else ""
         head = f"<thead><tr>{corner}{cells}</tr></thead>"
+    shade = _shades(array) if heatmap else None
     body = []
     for index, row in enumerate(array):
         label = f"<th>{html.escape(str(rows[index]))}</th>" if rows is not None else ""
-        cells = "".join(f"<td>{_number(value, digits)}</td>" for value in row)
+        cells = "".join(
+            f"<td{_shade_style(shade, index, column)}>{_number(value, digits)}</td>"
+            for column, value in enumerate(row)
+        )
         body.append(f"<tr>{label}{cells}</tr>")
     shape = "×".join(str(n) for n in numpy.shape(matrix))
     rows_html = "".join(body)
-    opening = f'<table class="vault-matrix" data-shape="{shape}">'
+    kind = "vault-matrix vault-heatmap" if heatmap else "vault-matrix"
+    opening = f'<table class="{kind}" data-shape="{shape}">'
     return f"{opening}{head}<tbody>{rows_html}</tbody></table>"
+
+
+def _shades(array):
+    """Values scaled to 0..1 over the finite entries (all 0 when they are equal)."""
+    import numpy
+
+    values = numpy.asarray(array, dtype=float)
+    finite = values[numpy.isfinite(values)]
+    if finite.size == 0 or finite.max() == finite.min():
+        return numpy.zeros_like(values)
+    scaled = (values - finite.min()) / (finite.max() - finite.min())
+    return numpy.nan_to_num(scaled, nan=0.0, posinf=1.0, neginf=0.0)
+
+
+def _shade_style(shade, row: int, column: int) -> str:
+    return "" if shade is None else f' style="--w:{float(shade[row, column]):.3f}"'
 
 
 def _number(value, digits: int) -> str:
