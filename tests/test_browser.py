@@ -1,6 +1,7 @@
 """The published vault in a real browser: pages load cleanly and wikilinks navigate."""
 
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from browser import PageProblems, chromium, serve
@@ -60,9 +61,26 @@ def test_a_computed_figure_and_matrix_render_in_the_browser(site_url):
         figure = page.locator("figure.vault-figure img").first
         figure.scroll_into_view_if_needed()
         assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", figure.element_handle())
-        assert page.locator("table.vault-matrix").count() == 1
+        assert page.locator("table.vault-matrix tbody tr").count() >= 4
         undecoded = page.evaluate("[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
         assert undecoded == []
         ARTIFACTS.mkdir(exist_ok=True)
         page.locator("div.vault-exec").first.screenshot(path=str(ARTIFACTS / "softmax-figure.png"))
+        assert problems.items == []
+
+
+def test_every_course_page_loads_with_its_computed_figures_decoded(site_url):
+    pages = sorted(p.relative_to(REPO / "vault").with_suffix("").as_posix() for p in (REPO / "vault").rglob("*.md"))
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        problems = PageProblems(page)
+        figures = 0
+        for name in pages:
+            url = site_url + "/" + ("" if name == "index" else quote(name) + "/")
+            response = page.goto(url, wait_until="networkidle")
+            assert response is not None and response.status == 200, name
+            undecoded = page.evaluate("[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
+            assert undecoded == [], name
+            figures += page.locator("figure.vault-figure img").count()
+        assert figures >= 15
         assert problems.items == []
