@@ -129,6 +129,13 @@ def test_the_course_computes_its_figures_and_no_block_fails(vault_build):
     assert tables >= 10
 
 
+def test_the_strict_build_ran_every_block_of_the_course_itself(vault_build):
+    blocks = sum(p.read_text(encoding="utf-8").count("```python exec") for p in NOTES)
+    session = vault_build.config.plugins["vault"].session
+    assert blocks >= 40
+    assert (session.executed_blocks, session.cached_blocks) == (blocks, 0)  # fresh copy, no cache
+
+
 def test_every_course_note_computes_at_least_one_output(vault_build):
     for name in COURSE:
         html = vault_build.html(f"concepts/{name}.md")
