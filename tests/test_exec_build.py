@@ -50,17 +50,22 @@ def test_a_second_build_with_nothing_changed_executes_nothing(tmp_path):
     assert second.soup("Demo.md").select_one(".vault-stdout").get_text() == "sum 2.5\n"
 
 
+def _write_helper(root, source: str) -> None:
+    """`snippets/helper.py` next to mkdocs.yml, with `source` as its text."""
+    (root / "snippets").mkdir(exist_ok=True)
+    (root / "snippets" / "__init__.py").write_text("", encoding="utf-8")
+    (root / "snippets" / "helper.py").write_text(source, encoding="utf-8")
+
+
 def test_editing_a_snippets_module_reruns_the_notes_that_imported_it(tmp_path):
     write_vault(tmp_path, {
         "Uses.md": "```python exec\nfrom snippets.helper import VALUE\nVALUE\n```\n",
         "Other.md": "```python exec\n40 + 2\n```\n",
     })
-    (tmp_path / "snippets").mkdir()
-    (tmp_path / "snippets" / "__init__.py").write_text("", encoding="utf-8")
-    (tmp_path / "snippets" / "helper.py").write_text("VALUE = 1\n", encoding="utf-8")
+    _write_helper(tmp_path, "VALUE = 1\n")
     config = write_config(tmp_path)
     assert _executed(run_build(config)) == 2
-    (tmp_path / "snippets" / "helper.py").write_text("VALUE = 2\n", encoding="utf-8")
+    _write_helper(tmp_path, "VALUE = 2\n")
     build = run_build(config)
     assert _executed(build) == 1
     assert build.soup("Uses.md").select_one(".vault-repr").get_text() == "2"
@@ -181,12 +186,10 @@ def test_a_snippets_module_change_reruns_from_the_first_block_that_imported_it(t
         "```python exec\nfrom snippets.helper import VALUE\n```\n\n"
         "```python exec\nx + VALUE\n```\n"
     )})
-    (tmp_path / "snippets").mkdir()
-    (tmp_path / "snippets" / "__init__.py").write_text("", encoding="utf-8")
-    (tmp_path / "snippets" / "helper.py").write_text("VALUE = 1\n", encoding="utf-8")
+    _write_helper(tmp_path, "VALUE = 1\n")
     config = write_config(tmp_path)
     assert _executed(run_build(config)) == 3
-    (tmp_path / "snippets" / "helper.py").write_text("VALUE = 10\n", encoding="utf-8")
+    _write_helper(tmp_path, "VALUE = 10\n")
     build = run_build(config)
     assert _executed(build) == 2
     assert build.soup("Late.md").select_one(".vault-repr").get_text() == "11"
