@@ -46,7 +46,12 @@ from .scan import ScanResult, scan_note
 log = get_plugin_logger(__name__)
 
 _ASSET_DIR = Path(__file__).parent / "assets"
-_STYLESHEET = "assets/mkdocs_vault/vault.css"
+# Files under assets/ shipped with every site, each a line: (path under assets/, kind).
+# "css" and "js" are added to extra_css / extra_javascript; "file" is only copied (fonts,
+# libraries a script loads itself). They are served from assets/mkdocs_vault/ — never a CDN.
+SITE_ASSETS: list[tuple[str, str]] = [
+    ("vault.css", "css"),
+]
 
 
 class VaultConfig(base.Config):
@@ -62,7 +67,7 @@ class VaultConfig(base.Config):
     """How many transclusions may nest before the chain is cut and reported."""
 
     stylesheet = c.Type(bool, default=True)
-    """Add the plugin's small stylesheet (broken links, embeds) to `extra_css`."""
+    """Ship the plugin's stylesheet and scripts (`SITE_ASSETS`) with the site."""
 
     execute = c.Type(bool, default=True)
     """Run ```` ```python exec ```` blocks at build time. Off for untrusted vaults; the
@@ -116,8 +121,13 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         config.markdown_extensions.append(
             VaultMarkdownExtension(lambda: self.renderer, self.config.obsidian_headings)
         )
-        if self.config.stylesheet and _STYLESHEET not in config.extra_css:
-            config.extra_css.append(_STYLESHEET)
+        if self.config.stylesheet:
+            for name, kind in SITE_ASSETS:
+                uri = f"assets/mkdocs_vault/{name}"
+                if kind == "css" and uri not in config.extra_css:
+                    config.extra_css.append(uri)
+                elif kind == "js" and uri not in config.extra_javascript:
+                    config.extra_javascript.append(uri)
         # The fence is registered even with execution off: blocks then show their last
         # cached output, or say plainly that they were not executed.
         self._configure_execution(config)
@@ -236,9 +246,9 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         for file in unpublished:
             files.remove(file)
         if self.config.stylesheet:
-            files.append(
-                File.generated(config, _STYLESHEET, abs_src_path=str(_ASSET_DIR / "vault.css"))
-            )
+            for name, _kind in SITE_ASSETS:
+                uri = f"assets/mkdocs_vault/{name}"
+                files.append(File.generated(config, uri, abs_src_path=str(_ASSET_DIR / name)))
         if self.config.folder_nav and self._user_nav is None:
             self._add_folder_nav(index, files, config)
         self.index = index
