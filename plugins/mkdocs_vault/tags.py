@@ -1,0 +1,237 @@
+"""Obsidian tags: `#tag` / `#nested/tag` in text and `tags:` in front matter.
+
+Obsidian's tag grammar: `#` then letters, digits, `_`, `-` and `/` (nesting), with at
+least one character that is not a digit (`#1984` is not a tag); the `#` starts a tag
+only at the start of a line or after whitespace, so `page#anchor`, `&#123;` and URLs
+are not tags, and `# Heading` (a space) is a heading. Tags are case-insensitive.
+
+The work is split the way Material's tags plugin expects it:
+
+* `page_tags` (called in `on_page_markdown`, before Material's tags plugin at -50
+  reads `page.meta["tags"]`) merges the front-matter tags with the tags written in
+  the text, as Obsidian counts both, and reports front matter it cannot read.
+* `TagInlineProcessor` renders each `#tag` in the text as a link to the tag on the
+  tags index, a page holding `<!-- material/tags -->` that the plugin generates.
+  Being an inline processor, it never sees code spans or fences.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from markdown import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
+
+from .grammar import CODE_SPAN_RE, FENCE_RE, INLINE_COMMENT_RE
+from .render import relative_path
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+# A tag's characters (after the `#`): Unicode letters and digits, `_`, `-`, `/`.
+TAG_CHARS_RE = re.compile(r"^[\w/-]+$")
+# `#tag` in text: the `#` at the start or after whitespace, then the tag's characters.
+INLINE_TAG_PATTERN = r"(?<![^\s])#(?P<tag>[\w/-]+)"
+INLINE_TAG_RE = re.compile(INLINE_TAG_PATTERN)
+# `{: #id .class }` of attr_list (used by MkDocs sites and Material's tag listings): its
+# `#id` is an id, not a tag.
+ATTR_LIST_RE = re.compile(r"\{[^{}\n]*\}")
+# The `>` markers of a (nested) blockquote at the start of a line.
+_QUOTE_PREFIX_RE = re.compile(r"^(?:[ \t]{0,3}>[ ]?)+")
+# An id in rendered HTML (the tags index's headings).
+_ID_RE = re.compile(r'\bid="([^"]+)"')
+# A front-matter key Obsidian reads tags from (`tag` is the legacy singular).
+TAG_KEYS = ("tags", "tag")
+TAG_HINT = "a tag is letters, digits, _, - and /, with at least one non-digit"
+# Material's listing directive: the tags index page is this and nothing else.
+INDEX_MARKDOWN = "# Tags\n\n<!-- material/tags -->\n"
+
+
+def is_tag(name: str) -> bool:
+    """Obsidian's rule for a tag name (without `#`)."""
+    return bool(TAG_CHARS_RE.match(name)) and not name.replace("/", "").isdigit()
+
+
+@dataclass
+class FrontMatterTags:
+    """Tags read from front matter, and what could not be read (message, hint) per key."""
+
+    tags: list[str] = field(default_factory=list)
+    problems: list[tuple[str, str, str]] = field(default_factory=list)  # key, message, hint
+
+
+def front_matter_tags(meta: dict) -> FrontMatterTags:
+    """`tags:` as a YAML list or a comma / space separated string, `#` optional.
+
+    Anything else (a number, a mapping) or an entry that is no tag is a problem to
+    report, never an exception: Obsidian shows such a property as invalid, too.
+    """
+    result = FrontMatterTags()
+    for key in TAG_KEYS:
+        value = meta.get(key)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            items: list[object] = re.split(r"[,\s]+", value)
+        elif isinstance(value, list):
+            items = value
+        else:
+            result.problems.append((key, f"'{key}: {value!r}' is not a list of tags", TAG_HINT))
+            continue
+        for item in items:
+            if item is None or item == "":
+                continue
+            if not isinstance(item, str):
+                result.problems.append((key, f"{item!r} in '{key}' is not a tag", TAG_HINT))
+                continue
+            name = item.strip().removeprefix("#")
+            if not name:
+                continue
+            if is_tag(name):
+                result.tags.append(name)
+            else:
+                result.problems.append((key, f"'{item}' in '{key}' is not a tag", TAG_HINT))
+    return result
+
+
+def inline_tags(markdown: str) -> list[str]:
+    """The `#tags` of a note's body, in order, ignoring code, fences and `%%comments%%`."""
+    if "#" not in markdown:
+        return []
+    kept: list[str] = []
+    fence: str | None = None
+    for line in markdown.split("\n"):
+        # A fence may sit inside a quote or callout (`> ```), as superfences allows.
+        opener = FENCE_RE.match(_QUOTE_PREFIX_RE.sub("", line))
+        if fence is not None:
+            if (
+                opener
+                and opener.group("fence")[0] == fence[0]
+                and len(opener.group("fence")) >= len(fence)
+                and not opener.group("info").strip()
+            ):
+                fence = None
+            kept.append("")
+        elif opener and len(opener.group("indent").expandtabs(4)) < 4:
+            fence = opener.group("fence")
+            kept.append("")
+        elif line.startswith(("    ", "\t")) and (not kept or not kept[-1].strip()):
+            kept.append("")  # indented code after a blank line
+        else:
+            kept.append(line)
+    text = "\n".join(kept)
+    text = INLINE_COMMENT_RE.sub("", text)
+    text = CODE_SPAN_RE.sub(" ", text)
+    text = ATTR_LIST_RE.sub(" ", text)
+    return [m.group("tag") for m in INLINE_TAG_RE.finditer(text) if is_tag(m.group("tag"))]
+
+
+def front_matter_line(lines: list[str], key: str) -> int:
+    """The 1-based line of `key:` in the front matter (1 when not found)."""
+    pattern = re.compile(rf"^{re.escape(key)}[ \t]*:")
+    if lines and lines[0].rstrip() == "---":
+        for number, line in enumerate(lines[1:], start=2):
+            if line.rstrip() in ("---", "..."):
+                break
+            if pattern.match(line):
+                return number
+    return 1
+
+
+class TagIndex:
+    """The tags of one build: one spelling per tag (case-insensitive) and their anchors.
+
+    `listing` is Material's tags plugin configuration, or None without that plugin;
+    the anchors are computed with its own slugify settings so a `#tag` link lands on
+    the heading Material renders for the tag.
+    """
+
+    def __init__(self, index_uri: str | None, listing=None) -> None:
+        self.index_uri = index_uri
+        self.listing = listing
+        self.spelling: dict[str, str] = {}
+
+    def canonical(self, name: str) -> str:
+        """The first spelling seen in this build (Obsidian folds case)."""
+        return self.spelling.setdefault(name.lower(), name)
+
+    def anchor(self, name: str) -> str:
+        """`tag:<slug>` as Material's listing writes it (hierarchy-aware)."""
+        config = self.listing
+        separator = config.tags_hierarchy_separator
+        parts = name.split(separator) if config.tags_hierarchy else [name]
+        slug = separator.join(
+            config.tags_slugify(part, config.tags_slugify_separator) for part in parts
+        )
+        return config.tags_slugify_format.format(slug=slug)
+
+    def href(self, name: str, folder: str) -> str | None:
+        """Link from a note in `folder` to the tag on the index page (None: no index)."""
+        if self.index_uri is None or self.listing is None:
+            return None
+        return f"{relative_path(self.index_uri, folder)}#{self.anchor(self.canonical(name))}"
+
+    def register_listing_anchors(self, files) -> None:
+        """Tell MkDocs about the tag headings Material wrote into the index page.
+
+        Material fills the listing in `on_env` (priority 100), after MkDocs recorded the
+        page's ids, so MkDocs' anchor check (after `on_env`) would report every `#tag`
+        link as pointing at a missing anchor. Call this in `on_env`, after Material.
+        """
+        if self.index_uri is None:
+            return
+        file = files.get_file_from_path(self.index_uri)
+        page = file.page if file is not None else None
+        if page is None or page.content is None or page.present_anchor_ids is None:
+            return
+        page.present_anchor_ids.update(_ID_RE.findall(page.content))
+
+    def page_tags(self, front: list[str], text: list[str]) -> list[str]:
+        """Front matter first, then the text's, without case-insensitive duplicates."""
+        seen: dict[str, str] = {}
+        for name in [*front, *text]:
+            seen.setdefault(name.lower(), self.canonical(name))
+        return list(seen.values())
+
+
+class TagsExtension(Extension):
+    """Registers `#tag` rendering; `get_state` returns (TagIndex, note folder) or None."""
+
+    def __init__(self, get_state: Callable[[], tuple[TagIndex, str] | None]) -> None:
+        super().__init__()
+        self.get_state = get_state
+
+    def extendMarkdown(self, md) -> None:  # noqa: N802 (Python-Markdown's name)
+        if self.get_state() is None:
+            return  # Markdown built outside a page render: leave it plain
+        # 184: after backticks (190) and our wikilinks/comments (185), so `#` inside code,
+        # `[[Note#Heading]]` and `%%#x%%` never reach it; before links (160) and escape.
+        md.inlinePatterns.register(TagInlineProcessor(md, self.get_state), "vault_tag", 184)
+
+
+class TagInlineProcessor(InlineProcessor):
+    """`#tag` → a chip linking to the tag on the tags index."""
+
+    def __init__(self, md, get_state) -> None:
+        super().__init__(INLINE_TAG_PATTERN, md)
+        self.get_state = get_state
+
+    def handleMatch(self, m, data):  # noqa: N802
+        name = m.group("tag")
+        state = self.get_state()
+        if state is None or not is_tag(name):
+            return None, None, None
+        if data.rfind("{", 0, m.start(0)) > data.rfind("}", 0, m.start(0)):
+            return None, None, None  # inside an attr_list `{ #id }`
+        tags, folder = state
+        href = tags.href(name, folder)
+        if href is None:
+            element = etree.Element("span", {"class": "md-tag vault-tag"})
+        else:
+            element = etree.Element("a", {"class": "md-tag vault-tag", "href": href})
+        element.text = AtomicString("#" + name)  # `#my_tag_x` is no emphasis
+        return element, m.start(0), m.end(0)
