@@ -4,5 +4,7 @@
 note's blocks in one namespace and captures their outputs (it is what a worker runs);
 `worker` is the worker process; `pool` keeps warm workers with time limits and crash
 recovery; `cache` stores results by content; `session` plans one build's executions and
-hands results to `fence`, the superfences formatter that renders them.
+hands results to `fence`, the superfences formatter that renders them; `outputs` names
+each block's figures, writes them into the vault for Obsidian (the `render` command) and
+shows the fresh figure where a note embeds one.
 """

@@ -34,11 +34,14 @@ def make_formatter(
     add_asset: Callable[[str, Path], str],
     report: Callable[[str, int, str, str], None],
     asset_dir: Path,
+    hides: Callable[..., bool] | None = None,
 ):
     """The formatter superfences calls; the callables give it the live build state.
 
     `context()` returns the origin note being rendered; `add_asset(name, path)` registers
-    a generated file with MkDocs and returns its URL relative to the page.
+    a generated file with MkDocs and returns its URL relative to the page;
+    `hides(note, planned, number, format)` says the note embeds that figure itself
+    (`outputs.py`), so the block leaves it out rather than show it twice.
     """
 
     def formatter(src, language, class_name, options, md, **kwargs) -> str:
@@ -65,15 +68,9 @@ def make_formatter(
         if result.stderr:
             parts.append(_pre("vault-stderr", result.stderr))
         for number, figure in enumerate(result.figures, start=1):
-            digest = hashlib.sha256(figure.data).hexdigest()[:20]
-            name = f"{block.options.output or 'figure'}-{digest}.{figure.format}"
-            path = asset_dir / name
-            if not path.exists():
-                asset_dir.mkdir(parents=True, exist_ok=True)
-                temp = path.with_suffix(".tmp")
-                temp.write_bytes(figure.data)
-                temp.replace(path)
-            url = add_asset(name, path)
+            if hides is not None and hides(note, planned, number, figure.format):
+                continue
+            url = publish_figure(figure, block.options.output, asset_dir, add_asset)
             caption = block.options.caption or ""
             alt = html.escape(caption or f"Figure {number} of the code above", quote=True)
             figcaption = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
@@ -105,6 +102,24 @@ def make_formatter(
         return f'<div class="vault-exec"{label}>{"".join(parts)}</div>'
 
     return formatter
+
+
+def publish_figure(
+    figure, prefix: str | None, asset_dir: Path, add_asset: Callable[[str, Path], str]
+) -> str:
+    """Store a figure under a content-hash name in the cache; its URL on the current page.
+
+    Also used by embeds of generated outputs (`outputs.py`), so both show the same file.
+    """
+    digest = hashlib.sha256(figure.data).hexdigest()[:20]
+    name = f"{prefix or 'figure'}-{digest}.{figure.format}"
+    path = asset_dir / name
+    if not path.exists():
+        asset_dir.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(".tmp")
+        temp.write_bytes(figure.data)
+        temp.replace(path)
+    return add_asset(name, path)
 
 
 def _highlight(src: str, md, kwargs) -> str:
