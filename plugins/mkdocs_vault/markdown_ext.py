@@ -15,6 +15,8 @@ Why these processor types and priorities:
   (170/160), which would otherwise read `[[x]]` as a reference link.
 * A whole-line `![[Note]]` is a block (74): transcluded Markdown contains
   paragraphs and lists, which cannot live inside a `<p>`.
+* Callouts (`callouts.py`, 21) run just before the blockquote processor (20); `#tags`
+  (`tags.py`, 184) right after our inline processor, in their own extension.
 * `hashheader` is replaced: Obsidian needs a space after `#`, so `#tag` at the
   start of a line is a tag, not a heading.
 """
@@ -33,6 +35,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from mkdocs.utils import get_relative_url
 
+from .callouts import CalloutProcessor
 from .grammar import (
     BLOCK_ID_LINE_RE,
     BLOCK_ID_TAIL_FAST_PATTERN,
@@ -69,6 +72,8 @@ class VaultMarkdownExtension(Extension):
         parser.blockprocessors.register(CommentBlockProcessor(parser), "vault_comment", 75)
         parser.blockprocessors.register(EmbedBlockProcessor(parser, renderer), "vault_embed", 74)
         parser.blockprocessors.register(BlockIdLineProcessor(parser), "vault_block_id_line", 73)
+        # Just ahead of the blockquote processor (20): `> [!type]` quotes are callouts.
+        parser.blockprocessors.register(CalloutProcessor(parser), "vault_callout", 21)
         md.inlinePatterns.register(ObsidianInlineProcessor(md, renderer), "vault_obsidian", 185)
         # After inline (20): move block ids onto their paragraph / list item.
         md.treeprocessors.register(BlockIdTreeprocessor(md), "vault_block_ids", 19)
@@ -314,6 +319,8 @@ class MarkdownLinkTreeprocessor(Treeprocessor):
                 return broken(text or path, resolution.problems, embed=element.tag == "img")
             target_uri = (resolution.note or resolution.attachment).src_uri
         note = renderer.index.notes.get(target_uri)
+        if note is not None and element.tag == "a":
+            renderer.note_linked(note, url)  # a mention for backlinks and the graph
         if fragment and note is not None:
             fragment = self._anchor(note, unquote(fragment))
         relative = quote(relative_path(target_uri, folder))

@@ -4,13 +4,17 @@ A thin adapter; the work is done by the stage modules. Hooks:
 
 * `on_config`  — read the `toc` slugify, add our Markdown extension and stylesheet.
 * `on_files`   — scan and index every note and attachment (once per build),
-                 drop `publish: false` notes.
+                 drop `publish: false` notes, plan the snippets and name their outputs
+                 (`execute/outputs.py`: embeds of the outputs folder show fresh figures).
 * `on_page_read_source` — hand MkDocs the text scanned in `on_files` (one disk read).
 * `on_page_markdown` — tell the renderer which note the next page is.
-* `on_page_content`  — record the ids the page really rendered.
+* `on_page_content`  — record the ids the page really rendered; name the note's aliases
+                       in the page so search finds them (`search_aliases.py`); give the
+                       page's links between notes their context (`backlinks.py`).
 * `on_env`     — all pages are rendered: correct any link whose predicted
-                 heading anchor differs from the real one.
-* `on_post_page` — apply those corrections.
+                 heading anchor differs from the real one; write `graph.json` (`graph.py`).
+* `on_post_page` — apply those corrections; end each note with its local graph and
+                   "Linked mentions".
 * `on_post_build` / `on_build_error` — release the index to the garbage collector.
 * `on_serve` — also watch `snippets/`.
 * `on_shutdown` — stop the snippet workers.
@@ -33,15 +37,36 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from .anchors import AnchorMaker
+from .backlinks import LinkLedger, backlinks_html
+from .cssclasses import add_classes, page_classes
 from .diagnostics import Diagnostics
 from .execute import fence as exec_fence
+from .execute.outputs import GeneratedOutputs
 from .execute.pool import WorkerPool
 from .execute.session import ExecutionSession
 from .folders import folder_nav, folder_page_markdown, folder_tree, index_page_of
+from .graph import (
+    GRAPH_JSON,
+    GRAPH_SCRIPT,
+    graph_data,
+    graph_json,
+    graph_page_markdown,
+    graph_script,
+    local_graph_html,
+)
 from .index import Note, VaultIndex
 from .markdown_ext import VaultMarkdownExtension
 from .render import LinkRenderer
 from .scan import ScanResult, scan_note
+from .search_aliases import with_searchable_aliases
+from .tags import (
+    INDEX_MARKDOWN,
+    TagIndex,
+    TagsExtension,
+    front_matter_line,
+    front_matter_tags,
+    inline_tags,
+)
 
 log = get_plugin_logger(__name__)
 
@@ -51,6 +76,20 @@ _ASSET_DIR = Path(__file__).parent / "assets"
 # libraries a script loads itself). They are served from assets/mkdocs_vault/ — never a CDN.
 SITE_ASSETS: list[tuple[str, str]] = [
     ("vault.css", "css"),
+    ("callouts.css", "css"),  # inline #tag chips sized for running text
+    # Math: KaTeX (vendored from npm, LICENSE beside it) typesets pymdownx.arithmatex's
+    # output; the script after it re-runs on every instant-navigation page. The CSS finds
+    # its fonts at katex/fonts/ (woff2 only: every browser that runs KaTeX reads it).
+    ("katex/katex.min.css", "css"),
+    ("katex/katex.min.js", "js"),
+    ("vault-math.js", "js"),
+    # Graph view and backlinks: our script loads force-graph (vendored from npm, MIT,
+    # LICENSE beside it) only when a graph scrolls into view.
+    ("vault-graph.css", "css"),
+    ("vault-graph.js", "js"),
+    ("graph/force-graph.min.js", "file"),
+    ("graph/LICENSE", "file"),
+    *[(f"katex/fonts/{f.name}", "file") for f in sorted(_ASSET_DIR.glob("katex/fonts/*.woff2"))],
 ]
 
 
@@ -91,6 +130,31 @@ class VaultConfig(base.Config):
     `index.md`, generated when missing, listing the folder's notes) instead of every note.
     Every page renders the nav, so this keeps build time linear in the number of notes."""
 
+    outputs_dir = c.Type(str, default="_outputs")
+    """The vault folder (relative to `docs_dir`) where `python -m mkdocs_vault render` writes
+    the blocks' figures, so that Obsidian can show them through ordinary `![[...]]` embeds.
+    Only that command writes there; a build shows its own fresh figure at such an embed."""
+
+    tags_index = c.Type(str, default="tags.md")
+    """Where the generated tags index goes (a page with `<!-- material/tags -->`, listing
+    the notes of every tag), when Material's `tags` plugin is enabled; `#tag` in a note
+    links there. A note of the vault at that path wins (it should hold the directive);
+    an empty string generates none, and `#tag` is then plain text."""
+
+    backlinks = c.Type(bool, default=True)
+    """End every note with "Linked mentions": the notes that link to it or embed it, each
+    with the sentence around the link, as Obsidian's backlinks pane shows them. Linear in
+    the vault (no Markdown is rendered per mention); off leaves pages as they were."""
+
+    graph = c.Type(bool, default=True)
+    """Publish the graph view, as Obsidian draws it: `graph.json` (notes and the links
+    between them), a page with the whole vault (`graph_page`) and a small local graph at
+    the end of each linked note. Drawn in the browser by the vendored force-graph library."""
+
+    graph_page = c.Type(str, default="graph.md")
+    """Where the generated graph view page goes (in the site only, never in the vault).
+    A note of the vault at that path is kept and the page is not generated (a warning says so)."""
+
 
 class VaultPlugin(BasePlugin[VaultConfig]):
     """Resolves `[[wikilinks]]`, `![[embeds]]`, `%%comments%%` and `^block` ids."""
@@ -107,8 +171,15 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._corrections: dict[str, dict[str, str]] = {}
         self._scans: dict[Path, tuple[tuple[int, int], ScanResult]] = {}
         self._sources: dict[str, str] = {}
+        self.tags = TagIndex(None)
+        self._page_classes: dict[str, list[str]] = {}  # src_uri → its `cssclasses`
         self.session: ExecutionSession | None = None
+        self.outputs: GeneratedOutputs | None = None
         self._early_pool: WorkerPool | None = None
+        self.ledger = LinkLedger()  # links between notes: backlinks and the graph
+        self._graph_files: tuple[File, File] | None = None
+        self._graph_page: File | None = None
+        self._connected: set[str] = set()
 
     # -- configuration ------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -121,6 +192,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         config.markdown_extensions.append(
             VaultMarkdownExtension(lambda: self.renderer, self.config.obsidian_headings)
         )
+        config.markdown_extensions.append(TagsExtension(self._tag_state))
         if self.config.stylesheet:
             for name, kind in SITE_ASSETS:
                 uri = f"assets/mkdocs_vault/{name}"
@@ -163,6 +235,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                     add_asset=self._add_asset,
                     report=self.diagnostics.report,
                     asset_dir=cache_dir / "assets",
+                    hides=lambda *figure: self.outputs is not None and self.outputs.hides(*figure),
                 ),
             }
         )
@@ -251,11 +324,13 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                 files.append(File.generated(config, uri, abs_src_path=str(_ASSET_DIR / name)))
         if self.config.folder_nav and self._user_nav is None:
             self._add_folder_nav(index, files, config)
+        self._add_tags_index(files, config)
         self.index = index
         if self.session is not None:
             # Jobs start now and run while pages render; with execution off, only the
             # cache is consulted.
             self.session.plan(index, run=self._execution_enabled())
+        self.outputs = self._generated_outputs(files, config)
         # The index and MkDocs' file list live for the whole build; keep the cyclic GC
         # from re-walking them on every collection (measured: ~5% of a 1,000-note build).
         # `on_post_build` / `on_build_error` hand them back to the collector.
@@ -267,7 +342,62 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             markdown_factory=self._nested_markdown,
             max_embed_depth=self.config.max_embed_depth,
         )
+        if self.outputs is not None and self._execution_enabled():
+            self.renderer.generated_embed = self.outputs.embed
+        self.ledger.reset(index.notes, math="pymdownx.arithmatex" in config.markdown_extensions)
+        self.renderer.on_note_link = self.ledger.record
+        self._add_graph_files(files, config)
         return files
+
+    def _add_graph_files(self, files: Files, config: MkDocsConfig) -> None:
+        """Register the graph page and data files; the data is filled in at `on_env`."""
+        self._graph_files = self._graph_page = None
+        if not self.config.graph:
+            return
+        uri = self.config.graph_page
+        if files.get_file_from_path(uri) is not None:
+            log.warning(
+                "graph_page '%s' is a note of the vault: the graph view page is not generated "
+                "(set graph_page to another path in mkdocs.yml)",
+                uri,
+            )
+        else:
+            content = graph_page_markdown("Graph view")
+            self._graph_page = File.generated(config, uri, content=content)
+            files.append(self._graph_page)
+        self._graph_files = (
+            File.generated(config, GRAPH_JSON, content="{}"),
+            File.generated(config, GRAPH_SCRIPT, content=""),
+        )
+        for file in self._graph_files:
+            files.append(file)
+
+    def _generated_outputs(self, files: Files, config: MkDocsConfig) -> GeneratedOutputs | None:
+        """The blocks' output names, for embeds of the outputs folder (`execute/outputs.py`).
+
+        With execution on, every embed of a generated file shows this build's figure, so the
+        folder's files are left out of the site (they may be stale copies); with execution
+        off, embeds show the files as they are, so they are published like attachments.
+        """
+        if self.session is None:
+            return None
+        folder = self.config.outputs_dir.strip("/")
+        if self._execution_enabled():
+            for file in files:
+                if file.src_uri.startswith(folder + "/"):
+                    file.inclusion = InclusionLevel.EXCLUDED
+        return GeneratedOutputs(
+            self.session,
+            folder,
+            Path(config.docs_dir),
+            self.diagnostics.report,
+            lambda figure, prefix: exec_fence.publish_figure(
+                figure,
+                prefix,
+                config_dir(config) / self.config.cache_dir / "assets",
+                self._add_asset,
+            ),
+        )
 
     def _add_folder_nav(self, index: VaultIndex, files: Files, config: MkDocsConfig) -> None:
         """Generate missing folder index pages and set a nav of folders (see `folders.py`)."""
@@ -329,14 +459,67 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         if note is None:  # a generated page (ours or another plugin's)
             note = self.index.transient_note(page.file.src_uri, markdown_text)
         self.renderer.begin_page(note, page.file)
+        if note.abs_path is not None:
+            self._read_page_meta(page, note, markdown_text)
         return None
+
+    def _read_page_meta(self, page: Page, note: Note, markdown_text: str) -> None:
+        """Tags (front matter and `#tags` in the text) and `cssclasses` of a note.
+
+        Runs before Material's tags plugin (-50) reads `page.meta["tags"]`; front matter
+        we cannot read is reported at its line instead of failing that plugin.
+        """
+        front = front_matter_tags(page.meta)
+        classes, class_problems = page_classes(page.meta)
+        problems = front.problems + class_problems
+        if problems:
+            lines = note.lines
+            for key, message, hint in problems:
+                line = front_matter_line(lines, key)
+                self.diagnostics.report(note.display_path, line, message, hint)
+        tags = self.tags.page_tags(front.tags, inline_tags(markdown_text))
+        if tags:
+            page.meta["tags"] = tags
+        else:
+            page.meta.pop("tags", None)
+        if classes:
+            self._page_classes[page.file.src_uri] = classes
+
+    def _tag_state(self) -> tuple[TagIndex, str] | None:
+        """For `#tag` links: the build's tags and the folder of the note being rendered."""
+        note = self._origin_note()
+        if note is None or note.abs_path is None:
+            return None  # a generated page (the tags index itself): its `#` are not tags
+        return (self.tags, note.folder)
+
+    def _add_tags_index(self, files: Files, config: MkDocsConfig) -> None:
+        """With Material's tags plugin, generate the tags index page (never in the vault)."""
+        listing = next(
+            (
+                plugin.config
+                for plugin in config.plugins.values()
+                if type(plugin).__name__ == "TagsPlugin" and plugin.config.get("enabled", True)
+            ),
+            None,
+        )
+        uri = self.config.tags_index or None
+        if listing is not None and uri is not None and files.get_file_from_path(uri) is None:
+            files.append(File.generated(config, uri, content=INDEX_MARKDOWN))
+        self.tags = TagIndex(uri if listing is not None else None, listing)
+        self._page_classes.clear()
 
     def on_page_content(self, html: str, /, *, page: Page, config, files) -> str | None:
         if not self.config.enabled:
             return None
         self._real_ids[page.file.src_uri] = set(page.present_anchor_ids or ())
         self._real_toc[page.file.src_uri] = [item.id for item in _walk_toc(page.toc)]
-        return None
+        note = self.index.notes.get(page.file.src_uri)
+        if note is None:
+            return None
+        self.ledger.finish_page(note)
+        # Search indexes the HTML, not front matter: name the aliases there (hidden).
+        # Backlinks need every page rendered: a marker now, the section in `on_post_page`.
+        return with_searchable_aliases(html, note.aliases) + _AFTER_NOTE
 
     def on_env(self, env, /, *, config, files):
         """Every page is rendered: compare the anchors we linked to with the real ids.
@@ -349,6 +532,8 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             return env
         if self.session is not None and self.session.notes:
             log.info(self.session.summary())
+        self.tags.register_listing_anchors(files)
+        self._write_graph_data(files)
         for (target_uri, anchor), source in self.renderer.emitted_anchors.items():
             real = self._real_ids.get(target_uri)
             if real is None or anchor in real:
@@ -376,9 +561,66 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                 )
         return env
 
+    def _write_graph_data(self, files: Files) -> None:
+        """Every page is rendered, so every link is known: fill in the graph's data files."""
+        if self._graph_files is None:
+            return
+
+        def url_of(note: Note) -> str | None:
+            file = files.get_file_from_path(note.src_uri)
+            return file.url if file is not None and file.page is not None else None
+
+        data = graph_data(
+            self.index.notes.values(), self.ledger.edges, lambda n: self._title(n.src_uri), url_of
+        )
+        self._graph_files[0].content_string = graph_json(data)
+        self._graph_files[1].content_string = graph_script(data)
+        # Notes with a link in or out; a lone note gets no local graph.
+        self._connected = {edge[end] for edge in data["edges"] for end in ("source", "target")}
+
+    def _title(self, src_uri: str) -> str:
+        """A note's title as the site shows it (front matter `title`, first `# H1`, name)."""
+        file = files_get(self.renderer, src_uri)
+        if file is not None and file.page is not None and file.page.title:
+            return str(file.page.title)
+        return posixpath.splitext(posixpath.basename(src_uri))[0]
+
+    def _after_note(self, page: Page) -> str:
+        """What ends a note's page: its local graph, then its linked mentions."""
+        note = self.index.notes.get(page.file.src_uri)
+        if note is None:
+            return ""
+        parts = []
+        if self._graph_files is not None and note.src_uri in self._connected:
+            graph_url = (
+                get_relative_url(self._graph_page.url, page.file.url) if self._graph_page else None
+            )
+            parts.append(local_graph_html(note, graph_url))
+        if self.config.backlinks:
+
+            def url_of(src_uri: str) -> str | None:
+                file = files_get(self.renderer, src_uri)
+                return get_relative_url(file.url, page.file.url) if file is not None else None
+
+            parts.append(
+                backlinks_html(
+                    self.ledger.backlinks(note.src_uri),
+                    self._title,
+                    url_of,
+                    lambda source, anchor: anchor in self._real_ids.get(source, ()),
+                )
+            )
+        return "".join(parts)
+
     def on_post_page(self, output: str, /, *, page: Page, config) -> str | None:
+        if _AFTER_NOTE in output:  # the last one is ours (a note could quote the marker)
+            head, _, tail = output.rpartition(_AFTER_NOTE)
+            output = head + self._after_note(page) + tail
+        classes = self._page_classes.get(page.file.src_uri)
+        if classes:
+            output = add_classes(output, classes)
         if not self._corrections:
-            return None
+            return output
         for target_uri, mapping in self._corrections.items():
             file = files_get(self.renderer, target_uri)
             if file is None:
@@ -395,6 +637,10 @@ class VaultPlugin(BasePlugin[VaultConfig]):
 
     def on_build_error(self, *, error) -> None:
         gc.unfreeze()
+
+
+# Where a note's page ends: `on_post_page` puts its local graph and backlinks there.
+_AFTER_NOTE = "<!-- mkdocs-vault: after note -->"
 
 
 def config_dir(config: MkDocsConfig) -> Path:

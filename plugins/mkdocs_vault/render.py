@@ -77,6 +77,13 @@ class LinkRenderer:
         # (target src_uri, anchor) pairs emitted, checked against real ids after rendering.
         self.emitted_anchors: dict[tuple[str, str], str] = {}
         self._relative_cache: dict[tuple[str, str], str] = {}
+        # Told of every link from the page's own note to a note (backlinks, graph):
+        # `(origin, target, raw, line, embed)`; `line` is None for a Markdown link, whose
+        # line the listener finds from `raw` (the URL) in the source it reads anyway.
+        self.on_note_link = None
+        # `(raw, target, attachment src_uri or None, note, line) → HTML or None`: embeds of a
+        # block's generated output show this build's figure (execute/outputs.py).
+        self.generated_embed = None
 
     # -- page lifecycle -----------------------------------------------------------------
     def begin_page(self, note: Note, page_file: File | None) -> None:
@@ -147,11 +154,33 @@ class LinkRenderer:
             for problem in resolution.problems:
                 self.report(line, problem)
         text = display_text(target) or raw
+        if resolution.note is not None:
+            self.note_linked(resolution.note, raw, occurrence=occurrence)
         if not resolution.found:
             return broken(text, resolution.problems)
         element = etree.Element("a", {"href": self.href_for(resolution), "class": "vault-link"})
         element.text = AtomicString(text)
         return element
+
+    def note_linked(
+        self,
+        target: Note,
+        raw: str,
+        *,
+        line: int | None = None,
+        occurrence: int | None = None,
+        embed: bool = False,
+    ) -> None:
+        """Tell `on_note_link` that the page's own text links to `target`.
+
+        Links inside a transclusion belong to the embedded note, which reports them
+        when its own page renders, so they are not told twice (nor as the page's).
+        """
+        if self.on_note_link is None or self.context.nested:
+            return
+        if line is None and occurrence is not None:
+            line = self.line_at(raw, occurrence)
+        self.on_note_link(self.context.note, target, raw, line, embed)
 
     # -- embeds -------------------------------------------------------------------------
     def embed(self, raw: str, body: str) -> tuple[etree.Element | None, str | None]:
@@ -159,8 +188,15 @@ class LinkRenderer:
         target = parse_target(body)
         resolution = self.resolver.resolve(target, self.context.note)
         line = self.line_at(raw, self.next_occurrence(raw))
+        if self.generated_embed is not None and resolution.note is None:
+            uri = resolution.attachment.src_uri if resolution.attachment is not None else None
+            html = self.generated_embed(raw, target, uri, self.context.note, line)
+            if html is not None:
+                return None, html
         for problem in resolution.problems:
             self.report(line, problem)
+        if resolution.note is not None:
+            self.note_linked(resolution.note, raw, line=line, embed=True)
         if not resolution.found:
             return broken(display_text(target) or raw, resolution.problems, embed=True), None
         if resolution.attachment is not None:
