@@ -69,8 +69,12 @@ def test_a_computed_figure_and_matrix_render_in_the_browser(site_url):
         assert problems.items == []
 
 
+SCREENSHOTS = {"index": "home.png", "concepts/Scaled dot-product attention": "scaled-dot-product.png"}
+
+
 def test_every_course_page_loads_with_its_computed_figures_decoded(site_url):
     pages = sorted(p.relative_to(REPO / "vault").with_suffix("").as_posix() for p in (REPO / "vault").rglob("*.md"))
+    links: dict[str, str] = {}  # every internal link on the course pages → the page it is on
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         problems = PageProblems(page)
@@ -82,5 +86,30 @@ def test_every_course_page_loads_with_its_computed_figures_decoded(site_url):
             undecoded = page.evaluate("[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
             assert undecoded == [], name
             figures += page.locator("figure.vault-figure img").count()
+            for href in page.evaluate("[...document.querySelectorAll('article a[href]')].map(a => a.href)"):
+                if href.startswith(site_url):
+                    links.setdefault(href, name)
+            if name in SCREENSHOTS:
+                ARTIFACTS.mkdir(exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / SCREENSHOTS[name]), full_page=True)
         assert figures >= 15
         assert problems.items == []
+    assert len(links) > 100
+    assert [f"{source}: {href}" for href, source in sorted(links.items()) if not _lands(href)] == []
+
+
+def _lands(href: str) -> bool:
+    """The link's page answers 200 and, for a fragment, holds an element with that id."""
+    from urllib.parse import unquote, urldefrag
+    from urllib.request import urlopen
+
+    from bs4 import BeautifulSoup
+
+    url, fragment = urldefrag(href)
+    with urlopen(url, timeout=10) as response:  # noqa: S310 - our own local server
+        if response.status != 200:
+            return False
+        body = response.read()
+    if not fragment or not url.endswith("/"):
+        return True
+    return BeautifulSoup(body, "html.parser").find(id=unquote(fragment)) is not None
