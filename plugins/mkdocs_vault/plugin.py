@@ -74,6 +74,7 @@ _ASSET_DIR = Path(__file__).parent / "assets"
 # Files under assets/ shipped with every site, each a line: (path under assets/, kind).
 # "css" and "js" are added to extra_css / extra_javascript; "file" is only copied (fonts,
 # libraries a script loads itself). They are served from assets/mkdocs_vault/ — never a CDN.
+_IFRAME_WORKER = "iframe-worker/shim.js"
 SITE_ASSETS: list[tuple[str, str]] = [
     ("vault.css", "css"),
     ("callouts.css", "css"),  # inline #tag chips sized for running text
@@ -89,6 +90,9 @@ SITE_ASSETS: list[tuple[str, str]] = [
     ("vault-graph.js", "js"),
     ("graph/force-graph.min.js", "file"),
     ("graph/LICENSE", "file"),
+    # Material's offline plugin (a site opened from disk) needs this worker shim for search
+    # and would fetch it from unpkg.com; `_offline_shim` points it at this copy instead.
+    (_IFRAME_WORKER, "file"),
     *[(f"katex/fonts/{f.name}", "file") for f in sorted(_ASSET_DIR.glob("katex/fonts/*.woff2"))],
 ]
 
@@ -200,6 +204,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                     config.extra_css.append(uri)
                 elif kind == "js" and uri not in config.extra_javascript:
                     config.extra_javascript.append(uri)
+            _offline_shim(config)
         # The fence is registered even with execution off: blocks then show their last
         # cached output, or say plainly that they were not executed.
         self._configure_execution(config)
@@ -641,6 +646,21 @@ class VaultPlugin(BasePlugin[VaultConfig]):
 
 # Where a note's page ends: `on_post_page` puts its local graph and backlinks there.
 _AFTER_NOTE = "<!-- mkdocs-vault: after note -->"
+
+
+def _offline_shim(config: MkDocsConfig) -> None:
+    """Give Material's offline plugin our copy of its iframe-worker shim.
+
+    The offline plugin adds `https://unpkg.com/iframe-worker/shim` to `extra.polyfills`
+    unless a polyfill with "iframe-worker" in its URL is already there; a site opened
+    from disk must not depend on the network, so ours goes in first (this hook runs
+    before the offline plugin's when `vault` is listed first, as in our mkdocs.yml).
+    """
+    if not any(name.split("/")[-1] == "offline" for name in config.plugins):
+        return
+    polyfills = config.extra.setdefault("polyfills", [])
+    if not any("iframe-worker" in url for url in polyfills):
+        polyfills.append(f"assets/mkdocs_vault/{_IFRAME_WORKER}")
 
 
 def config_dir(config: MkDocsConfig) -> Path:

@@ -294,11 +294,20 @@
     attributeFilter: ["data-md-color-scheme", "data-md-color-primary", "data-md-color-accent"],
   });
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
+  var started = false;
+  function onPage() {
+    started = true;
     init();
+  }
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(onPage);
+    // Material's offline build (a site opened from disk) never emits document$.
+    window.addEventListener("load", function () {
+      if (!started) onPage();
+    });
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", onPage);
+  } else {
+    onPage();
   }
 })();

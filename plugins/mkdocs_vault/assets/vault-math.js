@@ -69,6 +69,11 @@
     document$.subscribe(function () {
       typeset(document.body);
     });
+    // Material's offline build (a site opened from disk) never emits document$; typeset
+    // is idempotent, so a pass on load is harmless everywhere else.
+    window.addEventListener("load", function () {
+      typeset(document.body);
+    });
     // Link previews (navigation.instant.preview) copy part of another page into a
     // popover appended to <body>: that copy holds the formulas' source again.
     new MutationObserver(function (mutations) {
