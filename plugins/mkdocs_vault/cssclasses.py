@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 import re
 
+from .properties import list_items
+
 CLASS_KEYS = ("cssclasses", "cssclass")
 # One CSS class token that needs no escaping in a selector (Unicode letters allowed).
 CLASS_NAME_RE = re.compile(r"^-?[^\W\d][\w-]*$")
@@ -36,16 +38,11 @@ def page_classes(meta: dict) -> tuple[list[str], list[tuple[str, str, str]]]:
         value = meta.get(key)
         if value is None:
             continue
-        if isinstance(value, str):
-            items: list[object] = re.split(r"[,\s]+", value)
-        elif isinstance(value, list):
-            items = value
-        else:
+        items = list_items(value)
+        if items is None:
             problems.append((key, f"'{key}: {value!r}' is not a list of classes", CLASS_HINT))
             continue
         for item in items:
-            if item is None or item == "":
-                continue
             name = str(item).strip()
             if isinstance(item, str) and CLASS_NAME_RE.match(name):
                 if name not in classes:

@@ -27,6 +27,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.util import AtomicString
 
 from .grammar import CODE_SPAN_RE, FENCE_RE, INLINE_COMMENT_RE
+from .properties import list_items
 from .render import relative_path
 
 if TYPE_CHECKING:
@@ -75,16 +76,11 @@ def front_matter_tags(meta: dict) -> FrontMatterTags:
         value = meta.get(key)
         if value is None:
             continue
-        if isinstance(value, str):
-            items: list[object] = re.split(r"[,\s]+", value)
-        elif isinstance(value, list):
-            items = value
-        else:
+        items = list_items(value)
+        if items is None:
             result.problems.append((key, f"'{key}: {value!r}' is not a list of tags", TAG_HINT))
             continue
         for item in items:
-            if item is None or item == "":
-                continue
             if not isinstance(item, str):
                 result.problems.append((key, f"{item!r} in '{key}' is not a tag", TAG_HINT))
                 continue
