@@ -111,6 +111,8 @@ def test_math_is_typeset_again_after_instant_navigation(site_url, offline_page):
     page.goto(course_url(site_url, "index"), wait_until="networkidle")
     page.locator("article a.vault-link[href*='Softmax']").first.click()
     page.wait_for_url("**/Softmax/")
+    # Instant navigation changes the URL first, then swaps in the new content.
+    page.wait_for_function("document.querySelector('article h1')?.innerText.startsWith('Softmax')")
     page.wait_for_load_state("networkidle")
     # Instant navigation swapped the content without reloading the page's scripts.
     assert page.evaluate("typeof window.document$") == "object"
