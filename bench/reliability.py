@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Hostile-vault reliability run for the ``vault`` MkDocs plugin (issue 6).
+
+Run from the repository root::
+
+    python bench/reliability.py                    # every case of tests/hostile/cases.py
+    python bench/reliability.py --skip big-note    # without the 50 MB note (a few seconds less)
+    python bench/reliability.py --only yaml-bomb,embed-cycle --keep bench/out-reliability
+
+It builds every case of the hostile corpus (the same ``Case`` table and the same runner
+that ``tests/test_hostile_vaults.py`` asserts on) in a fresh ``mkdocs build`` child with the
+case's time limit, and prints how many cases were handled as expected (finished in time,
+exactly the expected ``file:line`` warnings, nothing from outside the vault in the site,
+the vault unchanged), the longest build and its case, and whether every vault hashed the
+same before and after its build. Exits 0 always: it reports, the tests judge.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shlex
+import shutil
+import sys
+import tempfile
+import time
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from hostile.cases import CASES  # noqa: E402 (the tests folder is put on the path above)
+from hostile.runner import command, run_case  # noqa: E402
+
+
+def _version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def print_machine() -> None:
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count()
+    print(
+        f"machine : {platform.platform()} | {platform.machine() or '?'} | "
+        f"{os.cpu_count()} CPUs ({usable} usable) | Python {platform.python_version()}"
+    )
+    names = ["mkdocs", "pymdown-extensions", "Markdown", "PyYAML", "mkdocs-vault"]
+    print("versions: " + " | ".join(f"{name} {_version(name)}" for name in names))
+    print(f"command : {shlex.join(getattr(sys, 'orig_argv', [sys.executable, *sys.argv]))}")
+    print(f"per case: {shlex.join(command(Path('<case>/mkdocs.yml')))} (in a child, timed out)")
+    try:
+        load = "/".join(f"{x:.2f}" for x in os.getloadavg())
+    except (AttributeError, OSError):
+        load = "n/a"
+    print(f"load    : {load} before the run (1/5/15-min load average)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default="", help="comma-separated case names to run")
+    parser.add_argument("--skip", default="", help="comma-separated case names to leave out")
+    parser.add_argument("--keep", type=Path, help="keep each case's vault and site here")
+    args = parser.parse_args(argv)
+    only = {name for name in args.only.split(",") if name}
+    skip = {name for name in args.skip.split(",") if name}
+    cases = [c for c in CASES if (not only or c.name in only) and c.name not in skip]
+
+    print_machine()
+    print()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="vault-reliability-"))
+    outcomes = []
+    started = time.perf_counter()
+    for case in cases:
+        root = work / case.name[:60]
+        shutil.rmtree(root, ignore_errors=True)
+        root.mkdir(parents=True)
+        outcome = run_case(case, root)
+        outcomes.append(outcome)
+        status = "ok " if outcome.handled else "BAD"
+        print(
+            f"{status} {case.name:<28} {outcome.seconds:6.2f} s  {len(outcome.warnings):3} warnings"
+        )
+        for problem in outcome.problems:
+            print(f"      {problem[:300]}")
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+    if args.keep is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+    total = time.perf_counter() - started
+    handled = sum(outcome.handled for outcome in outcomes)
+    print()
+    print(f"hostile cases tried  : {len(outcomes)}")
+    print(f"handled as expected  : {handled}/{len(outcomes)}")
+    if outcomes:
+        slowest = max(outcomes, key=lambda outcome: outcome.seconds)
+        limit = f"limit {slowest.case.timeout:.0f} s"
+        print(f"longest build        : {slowest.seconds:.2f} s ({slowest.case.name}, {limit})")
+        finished = sum(outcome.returncode is not None for outcome in outcomes)
+        print(f"builds finished      : {finished}/{len(outcomes)} within their time limit")
+        leaked = [outcome.case.name for outcome in outcomes if outcome.leaked]
+        print(f"secret in a site     : {'no' if not leaked else 'yes: ' + ', '.join(leaked)}")
+        unchanged = all(outcome.vault_unchanged for outcome in outcomes)
+        print(f"vaults unchanged     : {'yes' if unchanged else 'no'} (sha256 of every file)")
+    print(f"wall time            : {total:.1f} s")
+    if args.keep is not None:
+        print(f"kept                 : {args.keep}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
