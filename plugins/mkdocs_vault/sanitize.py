@@ -1,0 +1,101 @@
+"""Raw HTML in notes rendered the way Obsidian renders it: markup stays, code does not.
+
+A vault may come from anyone, and Markdown passes raw HTML through, so a note could put
+`<script>`, `onerror=` handlers or `javascript:` links on the published site. Obsidian's
+reading view keeps ordinary tags (div, span, details, tables, images, links, `style`) and
+drops scripts, event handlers and `javascript:` URLs; `sanitize_html` does the same with
+nh3 (ammonia), on the content HTML only, so the theme's own scripts are never touched.
+
+The allowlist keeps everything the site itself emits into content: classes and ids (our
+callouts, chips, graph and outputs; Material's admonitions, tabs and tags), `data-*` and
+`aria-*` attributes, `style` (heatmap cells carry `--w:` custom properties), KaTeX's
+input spans, Pygments' spans and line anchors, footnotes, tables, details/summary.
+`<iframe>` is dropped (Obsidian shows embedded pages; a published site should not frame
+what an unknown author chose), as are `<style>`, `<form>` and `<object>`.
+
+HTML a block vouches for (`#| html: trusted`) must survive the page's sanitizing:
+`TrustedHtml` swaps it for an unguessable text token before, and back after.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+import nh3
+from mkdocs.plugins import get_plugin_logger
+
+log = get_plugin_logger(__name__)
+
+# nh3's defaults plus what Markdown extensions and Material put in content: tfoot (tables),
+# input/label (pymdownx.tabbed, task lists), section (footnotes), svg is not needed (our
+# figures are <img>). Forms cannot be submitted without <form>, which stays out.
+TAGS = nh3.ALLOWED_TAGS | {"tfoot", "input", "label", "section", "main", "picture", "source"}
+
+# Attributes on every tag. `style` stays, as in Obsidian (browsers run no script from CSS).
+_GLOBAL = {"class", "id", "style", "title", "lang", "dir", "role", "hidden", "tabindex"}
+_PER_TAG = {
+    "a": {"href", "hreflang", "name", "target", "rel", "download"},
+    "img": {"src", "alt", "width", "height", "loading", "decoding"},
+    "source": {"srcset", "type", "media"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "details": {"open"},
+    "time": {"datetime"},
+    "input": {"type", "checked", "disabled", "name", "value"},
+    "label": {"for"},
+    "td": {"colspan", "rowspan", "align", "headers"},
+    "th": {"colspan", "rowspan", "align", "headers", "scope"},
+}
+ATTRIBUTES = {"*": _GLOBAL} | {
+    tag: nh3.ALLOWED_ATTRIBUTES.get(tag, set()) | extra for tag, extra in _PER_TAG.items()
+}
+ATTRIBUTES |= {tag: attrs for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items() if tag not in ATTRIBUTES}
+
+# Relative URLs (our links, figures, anchors) always pass; of absolute ones only these.
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+_CLEANER = nh3.Cleaner(
+    tags=TAGS,
+    clean_content_tags={"script", "style"},
+    attributes=ATTRIBUTES,
+    generic_attribute_prefixes={"data-", "aria-"},
+    url_schemes=URL_SCHEMES,
+    link_rel=None,  # nh3 would add rel="noopener noreferrer" to every link, ours included
+    strip_comments=False,  # comments are inert; plugins (and our own markers) use them
+)
+
+
+def sanitize_html(html: str) -> str:
+    """The content HTML with scripts, event handlers and unsafe URLs removed."""
+    return _CLEANER.clean(html)
+
+
+class TrustedHtml:
+    """Snippet HTML a block marked `#| html: trusted`, kept out of the page's sanitizing.
+
+    `keep` returns a token to put in the page instead; `restore` puts the HTML back once
+    the page is sanitized. The token holds a secret made per build, so a note cannot
+    write one to smuggle HTML past the sanitizer.
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget what was kept (a new build) and draw a new secret."""
+        self._secret = secrets.token_hex(16)
+        self._kept: dict[str, str] = {}
+        self._pattern = re.compile(rf"vault-trusted-{self._secret}-\d+")
+
+    def keep(self, html: str) -> str:
+        """A plain-text token standing for `html` until `restore`."""
+        token = f"vault-trusted-{self._secret}-{len(self._kept)}"
+        self._kept[token] = html
+        return token
+
+    def restore(self, html: str) -> str:
+        """`html` with every token replaced by the HTML it stands for."""
+        if not self._kept:
+            return html
+        return self._pattern.sub(lambda match: self._kept.get(match.group(0), ""), html)
