@@ -14,6 +14,12 @@ from mkdocs.plugins import get_plugin_logger
 
 log = get_plugin_logger(__name__)
 
+# A link target is the writer's text: control characters in it would reach the terminal
+# (ANSI escapes, NUL) and bidi overrides would reorder the line; both are shown escaped.
+_BIDI = [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_ESCAPED = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
+_ESCAPED.update({c: f"\\u{c:04x}" for c in _BIDI})
+
 
 @dataclass(frozen=True)
 class Diagnostic:
@@ -27,7 +33,7 @@ class Diagnostic:
 
     def __str__(self) -> str:
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{self.path}:{self.line}: {self.message}{hint}"
+        return f"{self.path}:{self.line}: {self.message}{hint}".translate(_ESCAPED)
 
 
 class Diagnostics:

@@ -49,6 +49,9 @@ FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 
 # Inline code span: a run of backticks and the next run of the same length.
 CODE_SPAN_RE = re.compile(r"(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
+# The same, scanned together with backslash escapes: `\`` is a literal backtick that opens
+# nothing (as Python-Markdown reads it), while `\\` before a backtick is an escaped backslash.
+_ESCAPE_OR_CODE_SPAN_RE = re.compile(r"\\.|" + CODE_SPAN_RE.pattern, re.DOTALL)
 
 # Characters a heading subpath may not carry in Obsidian.
 IMAGE_EXTENSIONS = frozenset(
@@ -145,9 +148,26 @@ def extension_of(path: str) -> str:
     return name.rsplit(".", 1)[-1].lower()
 
 
+def split_lines(text: str) -> list[str]:
+    """A note's lines as Python-Markdown numbers them: only `\\n`, `\\r\\n` and `\\r` end one.
+
+    `str.splitlines` also breaks at form feeds, vertical tabs, `\\x1c`-`\\x1e`, `\\x85` and
+    U+2028/U+2029, which Markdown keeps inside a line; line numbers, headings and the
+    sections transclusions cut would drift from what the page shows.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines[-1] == "":
+        lines.pop()  # a final newline ends the last line, it does not start another
+    return lines
+
+
 def mask_code_spans(line: str) -> str:
     """Blank out inline code spans so link scanning never sees inside them.
 
-    Same length as the input, so column positions survive.
+    Same length as the input, so column positions survive. Escaped backticks open no
+    span: otherwise `\\`a %% b` %%` would hide the comment's closer and, with it, every
+    block after it.
     """
-    return CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line)
+    return _ESCAPE_OR_CODE_SPAN_RE.sub(
+        lambda m: " " * len(m.group(0)) if m.group("ticks") else m.group(0), line
+    )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .anchors import AnchorMaker
 from .execute.options import OptionError, block_options
-from .grammar import NOTE_EXTENSION
+from .grammar import NOTE_EXTENSION, split_lines
 from .scan import Block, Heading, ScanResult, scan_note, string_list
 
 
@@ -102,10 +102,10 @@ class Note:
     def lines(self) -> list[str]:
         """The source lines, read again for each transclusion (they are not kept in memory)."""
         if self.text is not None:
-            return self.text.splitlines()
+            return split_lines(self.text)
         if self.abs_path is None:
             return []
-        return self.abs_path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+        return split_lines(self.abs_path.read_text(encoding="utf-8-sig", errors="replace"))
 
     @property
     def occurrence_lines(self) -> dict[str, list[int]]:

@@ -8,9 +8,11 @@ A thin adapter; the work is done by the stage modules. Hooks:
                  (`execute/outputs.py`: embeds of the outputs folder show fresh figures).
 * `on_page_read_source` — hand MkDocs the text scanned in `on_files` (one disk read).
 * `on_page_markdown` — tell the renderer which note the next page is.
-* `on_page_content`  — record the ids the page really rendered; name the note's aliases
-                       in the page so search finds them (`search_aliases.py`); give the
-                       page's links between notes their context (`backlinks.py`).
+* `on_page_content`  — sanitize the content HTML as Obsidian does (`sanitize.py`; off
+                       with `trust_html`); record the ids the page really rendered; name
+                       the note's aliases in the page so search finds them
+                       (`search_aliases.py`); give the page's links between notes their
+                       context (`backlinks.py`).
 * `on_env`     — all pages are rendered: correct any link whose predicted
                  heading anchor differs from the real one; write `graph.json` (`graph.py`).
 * `on_post_page` — apply those corrections; end each note with its local graph and
@@ -38,6 +40,7 @@ from mkdocs.utils import get_relative_url
 
 from .anchors import AnchorMaker
 from .backlinks import LinkLedger, backlinks_html
+from .confine import escaping_symlink
 from .cssclasses import add_classes, page_classes
 from .diagnostics import Diagnostics
 from .execute import fence as exec_fence
@@ -56,7 +59,9 @@ from .graph import (
 )
 from .index import Note, VaultIndex
 from .markdown_ext import VaultMarkdownExtension
+from .properties import list_items
 from .render import LinkRenderer
+from .sanitize import TrustedHtml, sanitize_html
 from .scan import ScanResult, scan_note
 from .search_aliases import with_searchable_aliases
 from .tags import (
@@ -122,6 +127,10 @@ class VaultConfig(base.Config):
     exec_timeout = c.Type((int, float), default=60)
     """Seconds a block may run before it is stopped (per block: `#| timeout: 5`)."""
 
+    exec_memory_mb = c.Type(int, default=2048)
+    """Address space a snippet worker may use, in MB (0: no limit); past it a block gets
+    a `MemoryError` instead of exhausting the machine."""
+
     cache_dir = c.Type(str, default=".cache/mkdocs_vault")
     """Where results, figures and scratch folders live, relative to `mkdocs.yml`.
     Outside `docs_dir`, so `mkdocs serve` never sees them change."""
@@ -159,6 +168,12 @@ class VaultConfig(base.Config):
     """Where the generated graph view page goes (in the site only, never in the vault).
     A note of the vault at that path is kept and the page is not generated (a warning says so)."""
 
+    trust_html = c.Type(bool, default=False)
+    """Publish raw HTML in notes (and snippets' `_repr_html_`) exactly as written. Off, the
+    default: the content of every page is sanitized as Obsidian does (`sanitize.py`), so a
+    vault from someone else cannot put scripts, event handlers or `javascript:` links on
+    the site; a block marked `#| html: trusted` is still published as it is."""
+
 
 class VaultPlugin(BasePlugin[VaultConfig]):
     """Resolves `[[wikilinks]]`, `![[embeds]]`, `%%comments%%` and `^block` ids."""
@@ -184,6 +199,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._graph_files: tuple[File, File] | None = None
         self._graph_page: File | None = None
         self._connected: set[str] = set()
+        self.trusted = TrustedHtml()  # `#| html: trusted` outputs, kept out of sanitizing
 
     # -- configuration ------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -225,6 +241,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             if self.session is not None:
                 self.session.shutdown()
             self.session = ExecutionSession(*settings, snippets_parent, pool=self._early_pool)
+        self.session.memory_mb = self.config.exec_memory_mb  # read per job: no restart needed
         if "pymdownx.superfences" not in config.markdown_extensions:
             config.markdown_extensions.append("pymdownx.superfences")
         fences = config.mdx_configs.setdefault("pymdownx.superfences", {})
@@ -241,6 +258,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                     report=self.diagnostics.report,
                     asset_dir=cache_dir / "assets",
                     hides=lambda *figure: self.outputs is not None and self.outputs.hides(*figure),
+                    trust=lambda html: html if self.config.trust_html else self.trusted.keep(html),
                 ),
             }
         )
@@ -297,6 +315,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         if not self.config.enabled:
             return None
         self.diagnostics.reset()
+        self.trusted.reset()
         self._real_ids.clear()
         self._real_toc.clear()
         self._corrections.clear()
@@ -304,7 +323,11 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         index = VaultIndex(self.anchor_maker)
         base_dir = config_dir(config)
         unpublished = []
+        docs_dir = Path(config.docs_dir)
         for file in files:
+            if file.abs_src_path is not None and self._refused(file, docs_dir, base_dir):
+                unpublished.append(file)  # left out before the index can link to it
+                continue
             if file.is_documentation_page():
                 if file.abs_src_path is None:
                     note = index.add_note(file.src_uri, file.content_string, None, file.src_uri)
@@ -312,6 +335,10 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                     path = Path(file.abs_src_path)
                     display = os.path.relpath(file.abs_src_path, base_dir).replace(os.sep, "/")
                     scan = self._scan(path, file.src_uri)
+                    if scan.encoding_error:
+                        self.diagnostics.report(display, 1, scan.encoding_error, "save it as UTF-8")
+                        unpublished.append(file)
+                        continue
                     note = index.add_note(file.src_uri, "", path, display, scan)
                 if note.scan.meta_error:
                     self.diagnostics.report(
@@ -423,6 +450,17 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                 file.inclusion = InclusionLevel.NOT_IN_NAV
         config.nav = folder_nav(tree, index_uris)
 
+    def _refused(self, file: File, docs_dir: Path, base_dir: Path) -> bool:
+        """Report and refuse a file that a symlink brings in from outside the vault."""
+        link = escaping_symlink(Path(file.abs_src_path), docs_dir)
+        if link is None:
+            return False
+        display = os.path.relpath(link, base_dir).replace(os.sep, "/")
+        self.diagnostics.report(
+            display, 1, "symlink leads outside the vault; left out", "copy the file into the vault"
+        )
+        return True
+
     def _scan(self, path: Path, src_uri: str) -> ScanResult:
         """Scan a note, reusing the last scan while the file is unchanged (serve rebuilds).
 
@@ -438,8 +476,11 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         try:
             text = raw.decode("utf-8-sig")
             self._sources[src_uri] = text
-        except UnicodeDecodeError:  # MkDocs will read it itself and report the encoding error
-            text = raw.decode("utf-8-sig", errors="replace")
+        except UnicodeDecodeError as error:
+            # MkDocs would stop the whole build on it: the note is reported and left out.
+            scan = ScanResult(encoding_error=f"not UTF-8 text (byte {error.start}); left out")
+            self._scans[path] = (key, scan)
+            return scan
         scan = scan_note(text)
         self._scans[path] = (key, scan)
         return scan
@@ -474,9 +515,15 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         Runs before Material's tags plugin (-50) reads `page.meta["tags"]`; front matter
         we cannot read is reported at its line instead of failing that plugin.
         """
+        if note.scan.meta_error:
+            page.meta = {}  # reported in on_files; a YAML bomb must not reach any reader
         front = front_matter_tags(page.meta)
         classes, class_problems = page_classes(page.meta)
         problems = front.problems + class_problems
+        aliases = page.meta.get("aliases")
+        if aliases is not None and list_items(aliases) is None:
+            message = f"'aliases: {aliases!r}' is not a list of names; ignored"
+            problems.append(("aliases", message, "write aliases: [Name, Other name]"))
         if problems:
             lines = note.lines
             for key, message, hint in problems:
@@ -516,11 +563,15 @@ class VaultPlugin(BasePlugin[VaultConfig]):
     def on_page_content(self, html: str, /, *, page: Page, config, files) -> str | None:
         if not self.config.enabled:
             return None
+        if not self.config.trust_html:
+            # Before our own additions (escaped by construction) and Material's templates,
+            # whose scripts are the site's; after it, the blocks' trusted HTML goes back in.
+            html = self.trusted.restore(sanitize_html(html))
         self._real_ids[page.file.src_uri] = set(page.present_anchor_ids or ())
         self._real_toc[page.file.src_uri] = [item.id for item in _walk_toc(page.toc)]
         note = self.index.notes.get(page.file.src_uri)
         if note is None:
-            return None
+            return html
         self.ledger.finish_page(note)
         # Search indexes the HTML, not front matter: name the aliases there (hidden).
         # Backlinks need every page rendered: a marker now, the section in `on_post_page`.

@@ -128,7 +128,8 @@ class Resolver:
                 return Resolution(note=only)
         published = [c for c in candidates if not isinstance(c, Note) or c.published]
         if not published:
-            note = candidates[0]
+            # The closest one, as for published notes: the index's order must not show.
+            note = min(candidates, key=lambda c: _closeness(c.src_uri, source.src_uri))
             return Resolution(
                 problems=[
                     Problem(

@@ -21,6 +21,7 @@ from .grammar import (
     FENCE_RE,
     WIKILINK_RE,
     mask_code_spans,
+    split_lines,
 )
 
 _FRONT_MATTER_END = {"---", "..."}
@@ -28,6 +29,8 @@ _FRONT_MATTER_END = {"---", "..."}
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _LIST_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
 _SETEXT_RE = re.compile(r"^ {0,3}(?P<char>=+|-+)[ \t]*$")
+# Far more than any real note's properties; small enough to check in a millisecond.
+MAX_FRONT_MATTER_VALUES = 10_000
 
 
 @dataclass
@@ -73,6 +76,8 @@ class ScanResult:
     # Fenced blocks whose language is python (candidates for execution), in order.
     code_blocks: list[CodeBlock] = field(default_factory=list)
     line_count: int = 0
+    # Set when the file is not UTF-8 text (a binary file named .md, a Latin-1 note).
+    encoding_error: str | None = None
 
 
 def split_front_matter(lines: list[str]) -> tuple[str | None, int]:
@@ -100,7 +105,28 @@ def parse_front_matter(raw: str | None) -> tuple[dict, str | None]:
         return {}, None
     if not isinstance(data, dict):
         return {}, f"front matter is a {type(data).__name__}, not a mapping"
+    if _expands_beyond(data, MAX_FRONT_MATTER_VALUES):
+        # YAML anchors let a few lines stand for billions of values ("billion laughs");
+        # loading shares them, but anything that walks or prints the values would not end.
+        return {}, f"front matter expands to more than {MAX_FRONT_MATTER_VALUES} values"
     return data, None
+
+
+def _expands_beyond(data: object, budget: int) -> bool:
+    """True if walking `data` (aliases followed, as any reader would) visits > `budget` values."""
+    stack = [data]
+    visited = 0
+    while stack:
+        item = stack.pop()
+        visited += 1
+        if visited > budget:
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+    return False
 
 
 def string_list(value: object) -> list[str]:
@@ -111,6 +137,8 @@ def string_list(value: object) -> list[str]:
         items = value.split(",") if "," in value else [value]
     elif isinstance(value, (list, tuple)):
         items = [str(item) for item in value if item is not None]
+    elif isinstance(value, dict):
+        return []  # a mapping names nothing; the plugin reports it at its line
     else:
         items = [str(value)]
     return [item.strip() for item in items if item.strip()]
@@ -118,7 +146,7 @@ def string_list(value: object) -> list[str]:
 
 def scan_note(text: str) -> ScanResult:
     """Scan a note's full source text (front matter included)."""
-    lines = text.splitlines()
+    lines = split_lines(text)
     raw_meta, body_start = split_front_matter(lines)
     meta, meta_error = parse_front_matter(raw_meta)
     result = ScanResult(

@@ -17,12 +17,14 @@ import pickle
 import platform
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .runner import Block, BlockResult
 
 _FORMAT = b"mkdocs-vault-exec-cache-1"
+STALE_TEMP_SECONDS = 3600.0  # a temp file this old is no build's write in progress
 
 
 def environment_fingerprint() -> str:
@@ -152,6 +154,24 @@ class ResultCache:
             if state is not None:
                 return NoteLookup(keys, results[:start], start, state)
         return NoteLookup(keys, [], 0)
+
+    def sweep_temporary(self, older_than: float = STALE_TEMP_SECONDS) -> int:
+        """Delete temp files a killed build left behind; how many went.
+
+        They are harmless (never read: entries are found by their final names) but would
+        pile up. Young ones are kept: they may belong to a build running beside this one
+        (`mkdocs serve` and `mkdocs build` share the cache), whose rename must not fail.
+        """
+        cutoff = time.time() - older_than
+        removed = 0
+        for temp in self.root.glob("*/.tmp-*"):
+            try:
+                if temp.stat().st_mtime < cutoff:
+                    temp.unlink()
+                    removed += 1
+            except OSError:  # gone already (another build swept or renamed it)
+                continue
+        return removed
 
     def clear(self) -> None:
         """Remove every entry (the command line's `clear-cache`)."""

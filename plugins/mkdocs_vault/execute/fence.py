@@ -35,13 +35,16 @@ def make_formatter(
     report: Callable[[str, int, str, str], None],
     asset_dir: Path,
     hides: Callable[..., bool] | None = None,
+    trust: Callable[[str], str] | None = None,
 ):
     """The formatter superfences calls; the callables give it the live build state.
 
     `context()` returns the origin note being rendered; `add_asset(name, path)` registers
     a generated file with MkDocs and returns its URL relative to the page;
     `hides(note, planned, number, format)` says the note embeds that figure itself
-    (`outputs.py`), so the block leaves it out rather than show it twice.
+    (`outputs.py`), so the block leaves it out rather than show it twice;
+    `trust(html)` shields the HTML of a block marked `#| html: trusted` from the page's
+    sanitizing (`sanitize.py`): every other block's HTML is sanitized with the page.
     """
 
     def formatter(src, language, class_name, options, md, **kwargs) -> str:
@@ -78,9 +81,19 @@ def make_formatter(
             parts.append(f'<figure class="vault-figure">{image}{figcaption}</figure>')
         if result.rich is not None:
             if result.rich_kind == "html":
-                parts.append(f'<div class="vault-output vault-rich">{result.rich}</div>')
+                rich = result.rich
+                if trust is not None and block.options.trusted_html:
+                    rich = trust(rich)
+                parts.append(f'<div class="vault-output vault-rich">{rich}</div>')
             else:
                 parts.append(_pre("vault-repr", result.rich))
+        if result.vault_writes:  # a build never modifies a note: say plainly who did
+            report(
+                note.display_path,
+                block.first_line,
+                f"snippet wrote into the vault: {', '.join(result.vault_writes)}",
+                "write to the working directory (scratch) instead",
+            )
         if result.error:
             line = result.error_line or block.first_line
             summary = result.error.strip().splitlines()[-1]

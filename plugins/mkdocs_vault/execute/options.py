@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 _COMMENT_OPTION_RE = re.compile(r"^#\|\s*(?P<key>[A-Za-z_][\w-]*)\s*[:=]\s*(?P<value>.*?)\s*$")
-_KNOWN = {"exec", "source", "caption", "label", "output", "timeout", "format"}
+_KNOWN = {"exec", "source", "caption", "label", "output", "timeout", "format", "html"}
 
 
 class OptionError(ValueError):
@@ -29,7 +29,8 @@ class BlockOptions:
     `source`: show the code (`show`, the default) or hide it; `caption`: alt text and
     `<figcaption>` of the block's figures; `label`: an anchor on the output; `output`:
     a name for the output files; `timeout`: seconds before the block is killed;
-    `format`: `svg` (default) or `png` for figures.
+    `format`: `svg` (default) or `png` for figures; `html: trusted`: the block's
+    `_repr_html_` output is put on the page as it is, not sanitized (`sanitize.py`).
     """
 
     execute: bool = False
@@ -39,6 +40,7 @@ class BlockOptions:
     output: str | None = None
     timeout: float | None = None
     format: str = "svg"
+    trusted_html: bool = False
     unknown: tuple[str, ...] = field(default=())
 
 
@@ -106,6 +108,9 @@ def block_options(info: str, code: str) -> tuple[BlockOptions, str, int]:
     figure_format = raw.get("format", "svg").strip("\"'").lower() or "svg"
     if figure_format not in {"svg", "png"}:
         raise OptionError(f"format must be 'svg' or 'png', not {figure_format!r}")
+    html_trust = raw.get("html", "sanitized").strip("\"'").lower() or "sanitized"
+    if html_trust not in {"trusted", "sanitized"}:
+        raise OptionError(f"html must be 'trusted' or 'sanitized', not {html_trust!r}")
     return (
         BlockOptions(
             execute=execute,
@@ -115,6 +120,7 @@ def block_options(info: str, code: str) -> tuple[BlockOptions, str, int]:
             output=raw.get("output") or None,
             timeout=timeout,
             format=figure_format,
+            trusted_html=html_trust == "trusted",
             unknown=tuple(sorted(set(raw) - _KNOWN)),
         ),
         code,

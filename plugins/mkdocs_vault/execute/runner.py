@@ -48,6 +48,8 @@ class NoteJob:
     start: int = 0  # first block to run; the ones before it are cached
     state: bytes | None = None  # the namespace after block `start - 1` (see `snapshot`)
     import_path: str = ""  # the folder that holds the vault's `snippets` package
+    vault_dir: str = ""  # the vault's root: a block that writes there is reported
+    memory_mb: int = 0  # address-space limit of the worker while it runs this note (0: none)
 
 
 @dataclass
@@ -71,6 +73,9 @@ class BlockResult:
     error_line: int | None = None
     modules: dict[str, str] = field(default_factory=dict)  # snippets file → sha256
     seconds: float = 0.0
+    # Vault files the block created, changed or deleted (relative paths); a plain default
+    # so that results cached before this field existed still read.
+    vault_writes: tuple[str, ...] = ()
     # The note's state after this block (`snapshot`); travels to the cache, stored apart.
     state: bytes | None = field(default=None, repr=False, compare=False)
 
@@ -125,7 +130,7 @@ def start_note(job: NoteJob) -> dict:
 def run_block(namespace: dict, block: Block, job: NoteJob) -> BlockResult:
     """Execute one block in `namespace`; never raises for the block's own errors."""
     result = BlockResult()
-    stdout, stderr = io.StringIO(), io.StringIO()
+    stdout, stderr = CappedText(), CappedText()
     started = time.perf_counter()
     try:
         body, last = _compile(block, job.note_path)
@@ -135,10 +140,13 @@ def run_block(namespace: dict, block: Block, job: NoteJob) -> BlockResult:
         result.seconds = time.perf_counter() - started
         return result
     data_files = namespace.setdefault("__vault_data_files__", {})
+    owner = os.getpid()
+    written: set[str] = set()
     with (
         contextlib.redirect_stdout(stdout),
         contextlib.redirect_stderr(stderr),
         _recording_reads(job.note_dir, data_files),
+        _watching_vault_writes(job.vault_dir, written),
     ):
         try:
             exec(body, namespace)  # noqa: S102 - running the note's code is the point
@@ -147,12 +155,100 @@ def run_block(namespace: dict, block: Block, job: NoteJob) -> BlockResult:
                 result.rich_kind, result.rich = rich_output(value)
         except BaseException as error:  # SystemExit and KeyboardInterrupt belong to the block too
             result.error, result.error_line = _format_error(error, job.note_path)
+        finally:
+            if os.getpid() != owner:
+                # A child the block forked got here too: it must neither report a result
+                # on the worker's pipe (two answers to one job) nor run the next block.
+                os._exit(0)
     result.stdout, result.stderr = stdout.getvalue(), stderr.getvalue()
+    result.vault_writes = tuple(sorted(written))
     result.figures = capture_figures(block.options.format)
     retire_plot_objects(namespace)
     result.modules = {**snippets_modules(), **data_files}
     result.seconds = time.perf_counter() - started
     return result
+
+
+MAX_OUTPUT_CHARS = 2**20  # per stream and block: a page, the cache and the pipe stay small
+
+
+class CappedText(io.TextIOBase):
+    """A text sink that keeps the first `limit` characters and counts the rest.
+
+    A block that prints 100 MB would otherwise carry it through the pipe, into the cache
+    and onto the page; a marker at the end says how much was dropped.
+    """
+
+    def __init__(self, limit: int = MAX_OUTPUT_CHARS) -> None:
+        super().__init__()
+        self.limit = limit
+        self._parts: list[str] = []
+        self._kept = 0
+        self.dropped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        room = self.limit - self._kept
+        if room > 0:
+            self._parts.append(text[:room])
+            self._kept += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def getvalue(self) -> str:
+        text = "".join(self._parts)
+        if self.dropped:
+            text += f"\n… output truncated ({self.dropped} more characters not shown)\n"
+        return text
+
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+_PATH_EVENTS = {"os.remove": 1, "os.rmdir": 1, "os.mkdir": 1, "os.rename": 2, "shutil.rmtree": 1}
+_watch: dict = {"root": None, "found": None}  # what the audit hook records into, per block
+
+
+def _audit(event: str, args: tuple) -> None:
+    """Record paths under the watched vault that a block opens for writing, removes or
+    renames. An audit hook sees every such call the block makes (Python or `os`), in this
+    process only, so a write is blamed on the block that made it, not on a neighbour that
+    ran at the same time in another worker."""
+    root, found = _watch["root"], _watch["found"]
+    if found is None:
+        return
+    try:
+        if event == "open":
+            path, mode, flags = args
+            writes = any(c in mode for c in "wax+") if mode else bool(flags & _WRITE_FLAGS)
+            paths = (path,) if writes and not isinstance(path, int) else ()
+        else:
+            paths = args[: _PATH_EVENTS.get(event, 0)]
+        for path in paths:
+            real = os.path.realpath(os.fsdecode(os.fspath(path)))
+            if real.startswith(root):
+                found.add(os.path.relpath(real, root[:-1]))
+    except Exception:  # noqa: S110 - a hook that raises would fail the block's own call
+        pass
+
+
+_hooked: list[bool] = []
+
+
+@contextlib.contextmanager
+def _watching_vault_writes(vault_dir: str, found: set[str]):
+    """Collect into `found` the vault files the code run inside writes (see `_audit`)."""
+    if not vault_dir:
+        yield
+        return
+    if not _hooked:  # an audit hook cannot be removed: one per process, switched per block
+        sys.addaudithook(_audit)
+        _hooked.append(True)
+    _watch.update(root=os.path.realpath(vault_dir) + os.sep, found=found)
+    try:
+        yield
+    finally:
+        _watch.update(root=None, found=None)
 
 
 @contextlib.contextmanager

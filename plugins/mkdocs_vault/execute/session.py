@@ -27,6 +27,7 @@ from .runner import Block, BlockResult, NoteJob
 log = get_plugin_logger(__name__)
 
 PROGRESS_EVERY_SECONDS = 5.0  # a long run says how far it got at most this often
+DEFAULT_MEMORY_MB = 2048  # numpy + matplotlib need ~200 MB of address space; bombs need more
 
 
 @dataclass
@@ -73,8 +74,10 @@ class ExecutionSession:
         timeout: float,
         snippets_parent: str,
         pool: WorkerPool | None = None,
+        memory_mb: int = DEFAULT_MEMORY_MB,
     ) -> None:
         self.cache = ResultCache(cache_dir / "results")
+        self.memory_mb = memory_mb  # the workers' address-space limit while they run a note
         self.scratch_root = cache_dir / "scratch"
         self.workers = workers
         self.timeout = timeout
@@ -123,6 +126,9 @@ class ExecutionSession:
         self.executed_blocks = 0
         self.waiting_blocks = 0
         self._last_progress = time.monotonic()
+        swept = self.cache.sweep_temporary()  # left by a build killed while writing
+        if swept:
+            log.debug(f"snippets: removed {swept} stale temporary cache files")
         cached = 0
         for note in index.notes.values():
             if not note.published:
@@ -178,12 +184,17 @@ class ExecutionSession:
         note = planned.note
         digest = hashlib.sha256(note.src_uri.encode()).hexdigest()[:16]
         note_dir = str(note.abs_path.parent) if note.abs_path else os.getcwd()
+        vault_dir = ""
+        if note.abs_path is not None:  # the folder `src_uri` is relative to
+            vault_dir = str(note.abs_path.parents[len(Path(note.src_uri).parts) - 1])
         return NoteJob(
             note.display_path,
             note_dir,
             str(self.scratch_root / digest),
             tuple(p.block for p in planned.blocks),
             import_path=self.snippets_parent,
+            vault_dir=vault_dir,
+            memory_mb=self.memory_mb,
         )
 
     def _run(self, pool: WorkerPool, job: NoteJob, found: NoteLookup) -> list[BlockResult]:

@@ -34,6 +34,7 @@ def main(connection) -> None:
             return
         if job.import_path and job.import_path not in sys.path:
             sys.path.insert(0, job.import_path)  # where the vault's `snippets/` lives
+        limit_memory(job.memory_mb)
         namespace = resume_note(job)
         failed = False
         for index in range(job.start, len(job.blocks)):
@@ -44,5 +45,33 @@ def main(connection) -> None:
                 failed = result.error is not None
                 if not failed:
                     result.state = snapshot(namespace)
+            reap_children()
             connection.send(("block", index, result))
         connection.send(("done",))
+
+
+def limit_memory(megabytes: int) -> None:
+    """Cap the worker's address space, so a memory bomb ends in a `MemoryError` on its
+    block instead of the machine swapping (or the kernel killing something else).
+
+    Only the soft limit is set: the next job may use another limit. It guards against
+    accidents, not against a snippet that raises it on purpose (see the trust model).
+    """
+    import resource
+
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = megabytes * 2**20 if megabytes > 0 else resource.RLIM_INFINITY
+    if hard != resource.RLIM_INFINITY and (wanted == resource.RLIM_INFINITY or wanted > hard):
+        wanted = hard
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+
+
+def reap_children() -> None:
+    """Collect processes a block forked and that have exited, so none stays a zombie."""
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
