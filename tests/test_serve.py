@@ -133,3 +133,44 @@ def test_a_raising_snippet_while_serving_is_reported_and_the_fix_recovers(server
     page = _wait_for(lambda: "slope is 5" in server.page() and server.page(), what="the fix")
     assert "ZeroDivisionError" not in page
     assert server.process.poll() is None
+
+
+def test_serve_survives_a_session_of_faulty_edits_and_never_loops(server, tmp_path):
+    """Valid, broken, raising and fixed edits, a delete and re-create, then 50 rapid saves:
+    after each step the server answers, shows the last edit, and builds a bounded number of
+    times (issue 6, item 5)."""
+    note = tmp_path / "vault" / "Curve.md"
+    _wait_for(lambda: "slope is 2" in server.page(), what="first build")
+
+    def settle(builds_before: int, most: int) -> None:
+        time.sleep(2)  # quiet time: a reload loop would keep building here
+        assert server.process.poll() is None
+        assert server.builds() - builds_before <= most
+        assert server.page() != ""  # still answering, with the note's page
+
+    steps = [
+        (NOTE.format(slope=4, factor=2) + "\nSee [[Nowhere at all]].\n", "Nowhere at all"),
+        (NOTE.format(slope="undefined_name", factor=2), "NameError"),
+        (NOTE.format(slope=6, factor=2), "slope is 6"),
+    ]
+    for text, expected in steps:
+        before = server.builds()
+        note.write_text(text, encoding="utf-8")
+        _wait_for(lambda expected=expected: expected in server.page(), what=expected)
+        settle(before, most=2)
+    assert "vault/Curve.md:15: " in server.log  # the broken link, reported at its line
+
+    before = server.builds()
+    note.unlink()
+    _wait_for(lambda: server.page() == "", what="the deleted page to go")
+    note.write_text(NOTE.format(slope=7, factor=2), encoding="utf-8")
+    _wait_for(lambda: "slope is 7" in server.page(), what="the re-created page")
+    settle(before, most=4)
+
+    before = server.builds()
+    for number in range(50):
+        note.write_text(NOTE.format(slope=100 + number, factor=2), encoding="utf-8")
+        time.sleep(0.02)
+    _wait_for(lambda: "slope is 149" in server.page(), timeout=120, what="the last of 50 saves")
+    settle(before, most=25)
+    assert "Traceback" not in server.log
