@@ -127,9 +127,9 @@ class ResultCache:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         if result.state is not None:
-            _write_atomically(path.with_suffix(".state"), result.state)
+            write_atomically(path.with_suffix(".state"), result.state)
         stored = dataclasses.replace(result, state=None)
-        _write_atomically(path, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomically(path, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
 
     def lookup_note(
         self, blocks: tuple[Block, ...], note_path: str, environment: str
@@ -178,7 +178,7 @@ class ResultCache:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     """Temp file in the same folder, then rename: readers see the old file or the new one."""
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:

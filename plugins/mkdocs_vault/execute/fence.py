@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 
+from .cache import write_atomically
 from .session import ExecutionSession, is_exec_marker
 
 log = get_plugin_logger(__name__)
@@ -129,9 +130,7 @@ def publish_figure(
     path = asset_dir / name
     if not path.exists():
         asset_dir.mkdir(parents=True, exist_ok=True)
-        temp = path.with_suffix(".tmp")
-        temp.write_bytes(figure.data)
-        temp.replace(path)
+        write_atomically(path, figure.data)  # a unique temp name: concurrent builds are safe
     return add_asset(name, path)
 
 

@@ -30,7 +30,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from ..grammar import LinkTarget, parse_size, parse_target
 from ..index import Note
-from .cache import _write_atomically
+from .cache import write_atomically
 from .runner import BlockResult, Figure
 from .session import ExecutionSession, PlannedBlock, PlannedNote
 
@@ -245,7 +245,7 @@ def write_outputs(
             summary.refused.append(name)
             continue
         folder.mkdir(parents=True, exist_ok=True)
-        _write_atomically(path, data)
+        write_atomically(path, data)
         path.chmod(0o644)  # a temp file is private; an attachment is read by everyone
         summary.written.append(name)
         updated[name] = digest
@@ -258,7 +258,7 @@ def write_outputs(
     if updated != manifest:
         folder.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"files": dict(sorted(updated.items()))}, indent=1) + "\n"
-        _write_atomically(folder / MANIFEST, text.encode())
+        write_atomically(folder / MANIFEST, text.encode())
     return summary
 
 
