@@ -23,11 +23,9 @@ See ``bench/README-exec.md`` for what each row means.
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
 import importlib.util
 import json
 import os
-import platform
 import random
 import re
 import resource
@@ -40,6 +38,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from machine import machine_line, versions_line
 
 PYTHON = sys.executable
 
@@ -327,24 +327,11 @@ def cache_entries(root: Path) -> dict[str, int]:
 # Report
 # --------------------------------------------------------------------------
 
-def version(dist: str) -> str:
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
-
-
 def print_machine() -> None:
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count()
-    print(f"machine : {platform.platform()} | {platform.machine() or '?'} | "
-          f"{os.cpu_count()} CPUs ({usable} usable) | Python {platform.python_version()} "
-          f"({platform.python_implementation()})")
     names = ["mkdocs", "numpy", "matplotlib", "markdown-exec", "pymdown-extensions",
              "Markdown", "mkdocs-vault"]
-    print("versions: " + " | ".join(f"{name} {version(name)}" for name in names))
+    print(machine_line())
+    print(versions_line(names))
     print(f"command : {shlex.join(getattr(sys, 'orig_argv', [PYTHON] + sys.argv))}")
     print(f"load    : {load_average()} before the run (1/5/15-min load average; other "
           "processes on the machine skew every row)")

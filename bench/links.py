@@ -44,6 +44,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import quote, unquote, urlsplit
 
+from machine import installed_version
+
 # --------------------------------------------------------------------------
 # Synthetic vault
 # --------------------------------------------------------------------------
@@ -693,14 +695,6 @@ def run_build(python: str, yml: str, timeout: float) -> dict:
 # Main
 # --------------------------------------------------------------------------
 
-def _version(dist: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-    try:
-        return version(dist)
-    except PackageNotFoundError:
-        return "not installed"
-
-
 def _table(rows: list[list[str]], right: set[int]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     out = []
@@ -741,10 +735,10 @@ def main(argv: list[str] | None = None) -> int:
     print("vault link-resolution benchmark")
     print(f"machine : {platform.platform()} | {platform.machine() or '?'} | "
           f"{os.cpu_count()} CPUs | Python {platform.python_version()} | "
-          f"mkdocs {_version('mkdocs')}")
-    print(f"packages: mkdocs-material {_version('mkdocs-material')}, "
-          f"pymdown-extensions {_version('pymdown-extensions')}, "
-          f"Markdown {_version('Markdown')}")
+          f"mkdocs {installed_version('mkdocs')}")
+    print(f"packages: mkdocs-material {installed_version('mkdocs-material')}, "
+          f"pymdown-extensions {installed_version('pymdown-extensions')}, "
+          f"Markdown {installed_version('Markdown')}")
     print(f"command : {shlex.join(getattr(sys, 'orig_argv', [python] + sys.argv))}")
 
     status: dict[str, tuple[bool, str]] = {}

@@ -19,13 +19,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import shlex
 import shutil
 import sys
 import tempfile
 import time
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,26 +31,12 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from hostile.cases import CASES  # noqa: E402 (the tests folder is put on the path above)
 from hostile.runner import command, run_case  # noqa: E402
-
-
-def _version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "not installed"
+from machine import machine_line, versions_line  # noqa: E402
 
 
 def print_machine() -> None:
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count()
-    print(
-        f"machine : {platform.platform()} | {platform.machine() or '?'} | "
-        f"{os.cpu_count()} CPUs ({usable} usable) | Python {platform.python_version()}"
-    )
-    names = ["mkdocs", "pymdown-extensions", "Markdown", "PyYAML", "mkdocs-vault"]
-    print("versions: " + " | ".join(f"{name} {_version(name)}" for name in names))
+    print(machine_line())
+    print(versions_line(["mkdocs", "pymdown-extensions", "Markdown", "PyYAML", "mkdocs-vault"]))
     print(f"command : {shlex.join(getattr(sys, 'orig_argv', [sys.executable, *sys.argv]))}")
     print(f"per case: {shlex.join(command(Path('<case>/mkdocs.yml')))} (in a child, timed out)")
     try:
