@@ -3,12 +3,17 @@ forks, floods its output, writes into the vault or leaves global state behind is
 on its own note line; the rest of the build completes and the next build is unaffected."""
 
 import os
+import time
 
 import pytest
 from helpers import build_vault, run_build
 from mkdocs_vault.execute.options import BlockOptions
 from mkdocs_vault.execute.pool import WorkerPool
 from mkdocs_vault.execute.runner import MAX_OUTPUT_CHARS, Block, NoteJob
+from mkdocs_vault.execute.sandbox import abi_version
+
+LANDLOCK = abi_version()[0] > 0
+needs_landlock = pytest.mark.skipif(not LANDLOCK, reason=f"no Landlock here: {abi_version()[1]}")
 
 # Each note is a title, a blank line, then the fence on line 3, so its code starts on line 4
 # (5 after a `#|` option line). A block that raises is reported at the line that raised; one
@@ -32,6 +37,12 @@ CALM = {
     "data.csv": "a,b\n1,2\n",
     "Vandal.md": "# Vandal\n\n```python exec\n(NOTE_DIR / 'data.csv').write_text('gone')\n```\n",
 }
+# Vandal's write: refused on its line under the sandbox, or made and then reported.
+REFUSED = "PermissionError: [Errno 13] Permission denied:"
+WROTE = (
+    "mkdocs_vault: vault/Vandal.md:4: snippet wrote into the vault: data.csv "
+    "(write to the working directory (scratch) instead)"
+)
 
 
 def _vault() -> dict[str, str]:
@@ -42,25 +53,25 @@ def _vault() -> dict[str, str]:
     return {**notes, **CALM}
 
 
-def _expected_failures() -> dict[str, str]:
-    return {f"vault/{name}:{line}": message for name, (_, line, message) in HOSTILE.items()}
+def _expected_failures(sandboxed: bool) -> dict[str, str]:
+    expected = {f"vault/{name}:{line}": message for name, (_, line, message) in HOSTILE.items()}
+    if sandboxed:
+        expected["vault/Vandal.md:4"] = REFUSED
+    return expected
 
 
-def _check(build) -> None:
+def _check(build, sandboxed: bool = LANDLOCK) -> None:
     """Every hostile block reported at its line, the calm notes rendered as usual."""
     failures = {
         w.split(": ", 1)[1].split(": ", 1)[0]: w for w in build.warnings if "snippet failed" in w
     }
-    expected = _expected_failures()
+    expected = _expected_failures(sandboxed)
     assert failures.keys() == expected.keys()
     for where, message in expected.items():
         assert message in failures[where], failures[where]
     wrote = [w for w in build.warnings if "wrote into the vault" in w]
-    assert wrote == [
-        "mkdocs_vault: vault/Vandal.md:4: snippet wrote into the vault: data.csv "
-        "(write to the working directory (scratch) instead)"
-    ]
-    assert len(build.warnings) == len(expected) + 1
+    assert wrote == ([] if sandboxed else [WROTE])
+    assert len(build.warnings) == len(expected) + (0 if sandboxed else 1)
     assert build.soup("Fine.md").select_one(".vault-stdout").get_text() == "fine 42\n"
     assert build.soup("Scratch.md").select_one(".vault-stdout").get_text() == "mine\n"
     del_note = build.soup("Del.md")
@@ -80,14 +91,25 @@ def _check(build) -> None:
 def test_hostile_blocks_are_reported_at_their_line_and_the_rest_of_the_build_completes(tmp_path):
     first = build_vault(tmp_path, _vault())
     _check(first)
-    (tmp_path / "vault" / "data.csv").write_text("a,b\n1,2\n")  # as the author had it
+    data = tmp_path / "vault" / "data.csv"
+    assert data.read_text() == ("a,b\n1,2\n" if LANDLOCK else "gone")
+    data.write_text("a,b\n1,2\n")  # as the author had it
     second = run_build(tmp_path / "mkdocs.yml")
     _check(second)
     # Nothing leaks from one build into the next: failures ran again (they are never cached);
-    # the healthy notes came from the cache, Vandal's warning with them (it was stored).
+    # the healthy notes came from the cache (Vandal's warning with it, when it was stored).
     session = second.config.plugins["vault"].session
-    assert session.executed_blocks == len(HOSTILE)
-    assert session.cached_blocks == len([n for n in CALM if n.endswith(".md")])
+    calm_notes = len([n for n in CALM if n.endswith(".md")])
+    assert session.executed_blocks == len(HOSTILE) + LANDLOCK
+    assert session.cached_blocks == calm_notes - LANDLOCK
+
+
+def test_without_the_sandbox_a_write_into_the_vault_is_detected_and_reported(tmp_path):
+    build = build_vault(tmp_path, _vault(), extra={"plugins": [{"vault": {"exec_sandbox": False}}]})
+    _check(build, sandboxed=False)
+    assert (tmp_path / "vault" / "data.csv").read_text() == "gone"
+    messages = [record.getMessage() for record in build.records]
+    assert any("snippets: not sandboxed (exec_sandbox is off)" in m for m in messages)
 
 
 @pytest.fixture(scope="module")
@@ -149,3 +171,93 @@ def test_numpy_and_matplotlib_work_under_the_default_memory_limit(one_worker, tm
     results = one_worker.run_note(replace(job, memory_mb=2048))
     assert results[0].error is None and results[0].rich == "2048"
     assert len(results[0].figures) == 1
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` is a live process (a zombie waiting to be collected is not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] not in "ZX"
+    except FileNotFoundError:
+        return False
+
+
+def _sandboxed(job, note_dir):
+    """The job with its note in `note_dir`, its worker allowed to write only in scratch."""
+    from dataclasses import replace
+
+    return replace(job, note_dir=str(note_dir), writable_dirs=(job.scratch_dir,))
+
+
+@needs_landlock
+def test_under_the_sandbox_a_python_write_outside_scratch_fails_on_its_line_with_a_hint(tmp_path):
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "data.csv").write_text("a,b\n")
+    job = _job(tmp_path, "Vandal", "x = 1\n(NOTE_DIR / 'data.csv').write_text('gone')")
+    with WorkerPool(1) as pool:
+        [result] = pool.run_note(_sandboxed(job, vault))
+    assert "PermissionError" in result.error and result.error_line == 11
+    assert "write only in their working directory" in result.error_hint
+    assert (vault / "data.csv").read_text() == "a,b\n"
+
+
+@needs_landlock
+def test_under_the_sandbox_c_code_and_subprocesses_cannot_write_outside_scratch(tmp_path):
+    vault, outside = tmp_path / "vault", tmp_path / "outside.txt"
+    vault.mkdir()
+    (vault / "data.csv").write_text("a,b\n")
+    code = (
+        "import ctypes, os, subprocess, tempfile\n"
+        "shell = subprocess.run(['sh', '-c', 'echo x > \"$1\"', 'sh', str(NOTE_DIR / 'data.csv')],"
+        " capture_output=True).returncode\n"
+        f"fd = ctypes.CDLL(None).open({str(outside)!r}.encode(), os.O_WRONLY | os.O_CREAT, 0o644)\n"
+        "with open('mine.txt', 'w') as mine:\n    mine.write('allowed')\n"
+        "handle, temporary = tempfile.mkstemp()\n"
+        "print(shell, fd, open('mine.txt').read(), temporary.startswith(os.getcwd()))"
+    )
+    with WorkerPool(1) as pool:
+        [result] = pool.run_note(_sandboxed(_job(tmp_path, "Sneaky", code), vault))
+        assert result.error is None, result.error
+        assert result.stdout == "2 -1 allowed True\n"
+        # The same worker cannot run an unsandboxed note: a fresh one takes it.
+        free = _job(tmp_path, "Free", f"open({str(outside)!r}, 'w').write('free')")
+        assert pool.run_note(free)[0].error is None
+    assert (vault / "data.csv").read_text() == "a,b\n"
+    assert outside.read_text() == "free"
+
+
+def test_processes_a_note_started_are_stopped_when_the_note_ends(one_worker, tmp_path):
+    code_fork = "import os, time\npid = os.fork()\nif pid == 0:\n    time.sleep(10**6)"
+    code_orphan = (
+        "import subprocess\n"
+        "shell = subprocess.run(['sh', '-c', 'sleep 1000 >/dev/null 2>&1 & echo $!; '"
+        "'setsid sleep 1000 >/dev/null 2>&1 & echo $!'],"
+        " capture_output=True, text=True)\n"
+        "print(pid, shell.stdout.strip())"
+    )
+    [first, second] = one_worker.run_note(_job(tmp_path, "Daemons", code_fork, code_orphan))
+    assert first.error is None and second.error is None, (first.error, second.error)
+    pids = [int(p) for p in second.stdout.split()]
+    assert len(pids) == 3
+    assert not any(_running(pid) for pid in pids)
+    assert one_worker.restarts == 0
+
+
+def test_a_block_stopped_for_its_time_limit_takes_its_child_processes_with_it(tmp_path):
+    code = (
+        "import subprocess, time\nchild = subprocess.Popen(['sleep', '1000'])\n"
+        "detached = subprocess.run(['sh', '-c', 'setsid sleep 1000 >/dev/null 2>&1 & echo $!'],"
+        " capture_output=True, text=True).stdout\n"
+        "open('pids', 'w').write(f'{child.pid} {detached}')\ntime.sleep(1000)"
+    )
+    job = _job(tmp_path, "Hanging", code, timeout=2)
+    with WorkerPool(1) as pool:
+        [result] = pool.run_note(job)
+    assert "timed out" in result.error
+    pids = [int(p) for p in (tmp_path / "scratch-Hanging" / "pids").read_text().split()]
+    assert len(pids) == 2
+    deadline = time.monotonic() + 5
+    while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_running(pid) for pid in pids)

@@ -131,6 +131,12 @@ class VaultConfig(base.Config):
     """Address space a snippet worker may use, in MB (0: no limit); past it a block gets
     a `MemoryError` instead of exhausting the machine."""
 
+    exec_sandbox = c.Type(bool, default=True)
+    """Where the kernel offers Landlock (Linux 5.13+), let snippet workers (and every
+    process they start) write only in their scratch folders, `/dev/null` and `/dev/shm`;
+    any other write fails on the block's line. Elsewhere writes into the vault are
+    detected and reported instead."""
+
     cache_dir = c.Type(str, default=".cache/mkdocs_vault")
     """Where results, figures and scratch folders live, relative to `mkdocs.yml`.
     Outside `docs_dir`, so `mkdocs serve` never sees them change."""
@@ -242,6 +248,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                 self.session.shutdown()
             self.session = ExecutionSession(*settings, snippets_parent, pool=self._early_pool)
         self.session.memory_mb = self.config.exec_memory_mb  # read per job: no restart needed
+        self.session.sandbox = self.config.exec_sandbox
         if "pymdownx.superfences" not in config.markdown_extensions:
             config.markdown_extensions.append("pymdownx.superfences")
         fences = config.mdx_configs.setdefault("pymdownx.superfences", {})

@@ -103,12 +103,12 @@ def make_formatter(
                     note.display_path,
                     line,
                     f"snippet failed: {summary}",
-                    "see the traceback on the page",
+                    result.error_hint or "see the traceback on the page",
                 )
             parts.append(
                 '<div class="admonition failure vault-error"><p class="admonition-title">'
                 f"{html.escape(note.display_path)}:{line}: {html.escape(summary)}</p>"
-                f"<pre><code>{html.escape(result.error)}</code></pre></div>"
+                f"<pre><code>{html.escape(result.error)}</code></pre>{_hint_html(result)}</div>"
             )
         label = (
             f' id="{html.escape(block.options.label, quote=True)}"' if block.options.label else ""
@@ -116,6 +116,11 @@ def make_formatter(
         return f'<div class="vault-exec"{label}>{"".join(parts)}</div>'
 
     return formatter
+
+
+def _hint_html(result) -> str:
+    hint = result.error_hint
+    return f"<p>{html.escape(hint)}</p>" if hint else ""
 
 
 def publish_figure(

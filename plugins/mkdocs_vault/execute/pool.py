@@ -21,6 +21,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
 from . import worker as worker_module
+from .processes import kill_tree
 from .runner import BlockResult, NoteJob
 
 DEFAULT_TIMEOUT = 60.0
@@ -33,6 +34,9 @@ class _Worker:
     process: BaseProcess
     connection: Connection
     ready: bool = False
+    # The writable folders its sandbox was entered with (None: not yet entered). A sandbox
+    # cannot be widened, so a job with other folders goes to a fresh worker.
+    sandbox: tuple[str, ...] | None = None
 
 
 def _context():
@@ -68,6 +72,20 @@ def _pool_closed() -> None:
         stop = getattr(forkserver._forkserver, "_stop", None)  # CPython 3.8+; private
         if stop is not None:
             stop()
+
+
+def _kill_group(process: BaseProcess) -> None:
+    """Kill a worker with every process its block started (see `processes`), so a block
+    stopped for its time limit leaves no child running on its own."""
+    if process.pid is None:
+        return
+    try:
+        kill_tree(process.pid)
+    except OSError:  # pragma: no cover - no /proc: the worker's process group, at least
+        try:
+            os.killpg(process.pid, 9)
+        except (ProcessLookupError, PermissionError):
+            process.kill()
 
 
 class WorkerPool:
@@ -123,7 +141,7 @@ class WorkerPool:
         for worker in workers:
             worker.process.join(timeout=5)
             if worker.process.is_alive():
-                worker.process.kill()
+                _kill_group(worker.process)
                 worker.process.join()
             worker.connection.close()
         if started:
@@ -161,14 +179,15 @@ class WorkerPool:
             raise RuntimeError(f"unexpected first message from a worker: {message!r}")
         worker.ready = True
 
-    def _replace(self, worker: _Worker) -> _Worker:
-        worker.process.kill()
+    def _replace(self, worker: _Worker, failed: bool = True) -> _Worker:
+        _kill_group(worker.process)
         worker.process.join()
         worker.connection.close()
         with self._lock:
             if worker in self._all:
                 self._all.remove(worker)
-        self.restarts += 1
+        if failed:
+            self.restarts += 1
         return self._spawn()  # awaited when it gets its next job
 
     # -- running ------------------------------------------------------------------------
@@ -182,6 +201,8 @@ class WorkerPool:
             return [BlockResult(error=str(error))] + [BlockResult.not_run() for _ in blocks[1:]]
         results: list[BlockResult] = []
         try:
+            if worker.sandbox is not None and worker.sandbox != job.writable_dirs:
+                worker = self._replace(worker, failed=False)
             try:
                 self._await_ready(worker)
             except (RuntimeError, EOFError, OSError) as error:
@@ -189,6 +210,8 @@ class WorkerPool:
                 failure = BlockResult(error=f"the snippet worker did not start: {error}")
                 return [failure] + [BlockResult.not_run() for _ in blocks[1:]]
             worker.connection.send(job)
+            if job.writable_dirs:
+                worker.sandbox = job.writable_dirs
             while len(results) < len(blocks):
                 block = blocks[len(results)]
                 limit = block.options.timeout or default_timeout

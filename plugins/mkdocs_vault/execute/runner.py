@@ -15,6 +15,7 @@ import io
 import os
 import random
 import sys
+import tempfile
 import time
 import traceback
 import types
@@ -50,6 +51,8 @@ class NoteJob:
     import_path: str = ""  # the folder that holds the vault's `snippets` package
     vault_dir: str = ""  # the vault's root: a block that writes there is reported
     memory_mb: int = 0  # address-space limit of the worker while it runs this note (0: none)
+    # With Landlock, the only folders the worker may write in (see `sandbox`); () = no sandbox.
+    writable_dirs: tuple[str, ...] = ()
 
 
 @dataclass
@@ -71,6 +74,7 @@ class BlockResult:
     rich: str | None = None
     error: str | None = None
     error_line: int | None = None
+    error_hint: str = ""  # what to do about `error`, when we know better than "read it"
     modules: dict[str, str] = field(default_factory=dict)  # snippets file → sha256
     seconds: float = 0.0
     # Vault files the block created, changed or deleted (relative paths); a plain default
@@ -107,6 +111,10 @@ def start_note(job: NoteJob) -> dict:
     forget_snippets()
     os.makedirs(job.scratch_dir, exist_ok=True)
     os.chdir(job.scratch_dir)
+    # Temporary files go to the scratch folder too: the one place a sandboxed worker may
+    # write, and it keeps a note's leftovers out of the machine's /tmp.
+    tempfile.tempdir = job.scratch_dir
+    os.environ["TMPDIR"] = job.scratch_dir
     seed = job.seed or note_seed(job.note_path)
     random.seed(seed)
     try:
@@ -146,7 +154,7 @@ def run_block(namespace: dict, block: Block, job: NoteJob) -> BlockResult:
         contextlib.redirect_stdout(stdout),
         contextlib.redirect_stderr(stderr),
         _recording_reads(job.note_dir, data_files),
-        _watching_vault_writes(job.vault_dir, written),
+        _watching_vault_writes(job.vault_dir, written, job.writable_dirs),
     ):
         try:
             exec(body, namespace)  # noqa: S102 - running the note's code is the point
@@ -155,6 +163,7 @@ def run_block(namespace: dict, block: Block, job: NoteJob) -> BlockResult:
                 result.rich_kind, result.rich = rich_output(value)
         except BaseException as error:  # SystemExit and KeyboardInterrupt belong to the block too
             result.error, result.error_line = _format_error(error, job.note_path)
+            result.error_hint = _sandbox_hint(error, job)
         finally:
             if os.getpid() != owner:
                 # A child the block forked got here too: it must neither report a result
@@ -235,9 +244,34 @@ def _audit(event: str, args: tuple) -> None:
 _hooked: list[bool] = []
 
 
+def _sandbox_hint(error: BaseException, job: NoteJob) -> str:
+    """For a write the sandbox refused: where the block may write instead."""
+    if not job.writable_dirs or not isinstance(error, PermissionError) or not error.filename:
+        return ""
+    from .sandbox import allows
+
+    if allows(os.fsdecode(error.filename), job.writable_dirs):
+        return ""  # refused for another reason (file modes): the sandbox is not the cause
+    return (
+        "snippets may write only in their working directory (the build's Landlock sandbox "
+        "refused this path); write to a relative path, or set `exec_sandbox: false` "
+        "for a vault you trust"
+    )
+
+
 @contextlib.contextmanager
-def _watching_vault_writes(vault_dir: str, found: set[str]):
-    """Collect into `found` the vault files the code run inside writes (see `_audit`)."""
+def _watching_vault_writes(vault_dir: str, found: set[str], writable: tuple[str, ...] = ()):
+    """Collect into `found` the vault files the code run inside writes (see `_audit`).
+
+    Under the sandbox such a write fails before it happens (the block reports the
+    `PermissionError`), so there is nothing to watch unless a writable folder lies in the
+    vault itself.
+    """
+    vault_real = os.path.realpath(vault_dir) + os.sep if vault_dir else ""
+    if writable and not any(
+        (os.path.realpath(w) + os.sep).startswith(vault_real) for w in writable
+    ):
+        vault_dir = ""
     if not vault_dir:
         yield
         return

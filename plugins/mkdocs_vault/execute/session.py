@@ -23,6 +23,7 @@ from .cache import NoteLookup, ResultCache, environment_fingerprint
 from .options import BlockOptions, OptionError, block_options
 from .pool import WorkerPool
 from .runner import Block, BlockResult, NoteJob
+from .sandbox import abi_version
 
 log = get_plugin_logger(__name__)
 
@@ -78,6 +79,8 @@ class ExecutionSession:
     ) -> None:
         self.cache = ResultCache(cache_dir / "results")
         self.memory_mb = memory_mb  # the workers' address-space limit while they run a note
+        self.sandbox = True  # confine workers' writes to the scratch folder where possible
+        self._sandbox_logged: bool | None = None
         self.scratch_root = cache_dir / "scratch"
         self.workers = workers
         self.timeout = timeout
@@ -195,7 +198,26 @@ class ExecutionSession:
             import_path=self.snippets_parent,
             vault_dir=vault_dir,
             memory_mb=self.memory_mb,
+            writable_dirs=self._writable_dirs(),
         )
+
+    def _writable_dirs(self) -> tuple[str, ...]:
+        """Where sandboxed workers may write: the scratch folders. () when there is no
+        sandbox (turned off, or no Landlock in this kernel: said once, at info level)."""
+        available, reason = abi_version() if self.sandbox else (0, "exec_sandbox is off")
+        if self._sandbox_logged != bool(available):
+            self._sandbox_logged = bool(available)
+            if available:
+                log.info(
+                    f"snippets: sandboxed with Landlock (ABI {available}): blocks may write "
+                    f"only under {self.scratch_root}"
+                )
+            else:
+                log.info(
+                    f"snippets: not sandboxed ({reason}); writes into the vault are "
+                    "detected and reported, not prevented"
+                )
+        return (str(self.scratch_root.resolve()),) if available else ()
 
     def _run(self, pool: WorkerPool, job: NoteJob, found: NoteLookup) -> list[BlockResult]:
         """Run a note from `job.start` on; cache each block that succeeded."""

@@ -17,6 +17,7 @@ def main(connection) -> None:
     that succeeds sends the note's state after it, so a later edit can resume there.
     """
     from . import warm  # noqa: F401 - already imported by the fork server: free here
+    from .processes import adopt_descendants, stop_descendants
     from .runner import BlockResult, resume_note, run_block, snapshot
 
     # Output written straight to file descriptor 1 (C code, os.write) goes nowhere rather
@@ -24,7 +25,9 @@ def main(connection) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.close(devnull)
+    adopt_descendants()  # see `processes`
     connection.send(("ready", os.getpid()))
+    sandboxed = False
     while True:
         try:
             job = connection.recv()
@@ -35,6 +38,14 @@ def main(connection) -> None:
         if job.import_path and job.import_path not in sys.path:
             sys.path.insert(0, job.import_path)  # where the vault's `snippets/` lives
         limit_memory(job.memory_mb)
+        if job.writable_dirs and not sandboxed:  # the pool never mixes sandboxes in one worker
+            refusal = enter_sandbox(job.writable_dirs)
+            if refusal:
+                for index in range(job.start, len(job.blocks)):
+                    connection.send(("block", index, BlockResult(error=refusal)))
+                connection.send(("done",))
+                continue
+            sandboxed = True
         namespace = resume_note(job)
         failed = False
         for index in range(job.start, len(job.blocks)):
@@ -47,7 +58,27 @@ def main(connection) -> None:
                     result.state = snapshot(namespace)
             reap_children()
             connection.send(("block", index, result))
+        stop_descendants()  # nothing a note started outlives it
         connection.send(("done",))
+
+
+def enter_sandbox(writable: tuple[str, ...]) -> str:
+    """Restrict this worker's writes to `writable` (Landlock); an error text if refused.
+
+    The folders are created first: a rule can only name a folder that exists.
+    """
+    from .sandbox import restrict_writes
+
+    try:
+        for folder in writable:
+            os.makedirs(folder, exist_ok=True)
+        restrict_writes(writable)
+    except OSError as error:
+        return (
+            f"the snippet sandbox could not be applied: {error}\n"
+            "(set `exec_sandbox: false` in mkdocs.yml to run snippets without it)"
+        )
+    return ""
 
 
 def limit_memory(megabytes: int) -> None:
