@@ -261,3 +261,44 @@ def test_a_block_stopped_for_its_time_limit_takes_its_child_processes_with_it(tm
     while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(_running(pid) for pid in pids)
+
+
+def test_without_the_sandbox_a_subprocess_changing_the_vault_is_blamed_on_its_block(tmp_path):
+    notes = {
+        "data.csv": "a,b\n",
+        "old.txt": "old\n",
+        "Quiet.md": "# Quiet\n\n```python exec\nprint('nothing to see')\n```\n",
+        "Shell.md": "# Shell\n\nIntro.\n\n```python exec\nimport subprocess\n"
+        "subprocess.run(['sh', '-c', 'echo x >> data.csv; echo y > new.txt; rm old.txt'],"
+        " cwd=NOTE_DIR, check=True)\n```\n",
+    }
+    # One worker: run in parallel, Quiet would share the blame (see the next test).
+    unsandboxed = {
+        "plugins": [{"vault": {"exec_sandbox": False, "exec_workers": 1}}],
+        "exclude_docs": "old.txt",  # so that MkDocs does not try to copy it after removal
+    }
+    build = build_vault(tmp_path, notes, extra=unsandboxed)
+    prefix = "mkdocs_vault: vault/Shell.md:6: the vault changed while this block ran: "
+    suffix = (
+        " (not through Python's open(): a subprocess or C code?) "
+        "(write to the working directory (scratch) instead)"
+    )
+    assert build.warnings == [
+        f"{prefix}{name} was {kind}{suffix}"
+        for name, kind in [("data.csv", "changed"), ("new.txt", "created"), ("old.txt", "removed")]
+    ]
+    (tmp_path / "vault" / "old.txt").write_text("old\n")
+    (tmp_path / "vault" / "new.txt").unlink()
+    again = run_build(tmp_path / "mkdocs.yml")  # cached: nothing runs, nothing is blamed
+    assert again.warnings == []
+
+
+def test_a_vault_change_during_parallel_blocks_is_blamed_on_each_block_then_running():
+    from mkdocs_vault.execute.vault_watch import Change, Run, blame
+
+    shell = Run("vault/Shell.md", 6, started_ns=1_000_000_000, ended_ns=2_000_000_000)
+    quiet = Run("vault/Quiet.md", 4, started_ns=1_500_000_000, ended_ns=1_600_000_000)
+    later = Run("vault/Later.md", 4, started_ns=3_000_000_000, ended_ns=4_000_000_000)
+    change = Change("data.csv", "changed", when_ns=1_550_000_000)
+    assert blame(change, [shell, quiet, later]) == [shell, quiet]
+    assert blame(Change("data.csv", "changed", 2_900_000_000), [shell, quiet, later]) == []

@@ -595,6 +595,8 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             return env
         if self.session is not None and self.session.notes:
             log.info(self.session.summary())
+            for path, line, message, hint in self.session.vault_changes():
+                self.diagnostics.report(path, line, message, hint)
         self.tags.register_listing_anchors(files)
         self._write_graph_data(files)
         for (target_uri, anchor), source in self.renderer.emitted_anchors.items():

@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import queue
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -210,6 +211,7 @@ class WorkerPool:
                 failure = BlockResult(error=f"the snippet worker did not start: {error}")
                 return [failure] + [BlockResult.not_run() for _ in blocks[1:]]
             worker.connection.send(job)
+            since = time.time_ns()  # a block that never answers ran from here to its failure
             if job.writable_dirs:
                 worker.sandbox = job.writable_dirs
             while len(results) < len(blocks):
@@ -217,10 +219,13 @@ class WorkerPool:
                 limit = block.options.timeout or default_timeout
                 failure = self._receive(worker, limit, results)
                 if failure is not None:
-                    results.append(BlockResult(error=failure))
+                    worker = self._replace(worker)  # its processes are gone once this returns
+                    results.append(
+                        BlockResult(error=failure, started_ns=since, ended_ns=time.time_ns())
+                    )
                     results += [BlockResult.not_run() for _ in blocks[len(results) :]]
-                    worker = self._replace(worker)
                     return results
+                since = results[-1].ended_ns or time.time_ns()
             if worker.connection.poll(default_timeout):
                 worker.connection.recv()  # ("done",)
         finally:

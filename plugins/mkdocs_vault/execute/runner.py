@@ -80,6 +80,9 @@ class BlockResult:
     # Vault files the block created, changed or deleted (relative paths); a plain default
     # so that results cached before this field existed still read.
     vault_writes: tuple[str, ...] = ()
+    # When it ran (wall clock, ns): a vault change the audit hook missed is dated against it.
+    started_ns: int = 0
+    ended_ns: int = 0
     # The note's state after this block (`snapshot`); travels to the cache, stored apart.
     state: bytes | None = field(default=None, repr=False, compare=False)
 
@@ -137,7 +140,7 @@ def start_note(job: NoteJob) -> dict:
 
 def run_block(namespace: dict, block: Block, job: NoteJob) -> BlockResult:
     """Execute one block in `namespace`; never raises for the block's own errors."""
-    result = BlockResult()
+    result = BlockResult(started_ns=time.time_ns())
     stdout, stderr = CappedText(), CappedText()
     started = time.perf_counter()
     try:
@@ -175,6 +178,7 @@ def run_block(namespace: dict, block: Block, job: NoteJob) -> BlockResult:
     retire_plot_objects(namespace)
     result.modules = {**snippets_modules(), **data_files}
     result.seconds = time.perf_counter() - started
+    result.ended_ns = time.time_ns()
     return result
 
 

@@ -24,6 +24,7 @@ from .options import BlockOptions, OptionError, block_options
 from .pool import WorkerPool
 from .runner import Block, BlockResult, NoteJob
 from .sandbox import abi_version
+from .vault_watch import Run, blame, changes, fingerprint
 
 log = get_plugin_logger(__name__)
 
@@ -98,6 +99,10 @@ class ExecutionSession:
         self._last_progress = time.monotonic()
         self.settings = (cache_dir, workers, timeout, snippets_parent)
         self._count_lock = threading.Lock()
+        # Unsandboxed builds only: the vault before the first block ran, and every block run.
+        self._vault_root: str | None = None
+        self._vault_before: dict | None = None
+        self._runs: list[tuple[Run, tuple[str, ...]]] = []
 
     # -- lifecycle ----------------------------------------------------------------------
     def _ensure_pool(self) -> WorkerPool:
@@ -128,6 +133,7 @@ class ExecutionSession:
         self.notes = {}
         self.executed_blocks = 0
         self.waiting_blocks = 0
+        self._vault_before, self._runs = None, []
         self._last_progress = time.monotonic()
         swept = self.cache.sweep_temporary()  # left by a build killed while writing
         if swept:
@@ -153,6 +159,9 @@ class ExecutionSession:
             cached += found.start
             job = dataclasses.replace(job, start=found.start, state=found.state)
             self.waiting_blocks += len(job.blocks) - job.start
+            if self._vault_before is None and not job.writable_dirs and job.vault_dir:
+                self._vault_root = job.vault_dir  # see `vault_changes`
+                self._vault_before = fingerprint(job.vault_dir)
             pool = self._ensure_pool()
             assert self._threads is not None
             planned.future = self._threads.submit(self._run, pool, job, found)
@@ -222,6 +231,11 @@ class ExecutionSession:
     def _run(self, pool: WorkerPool, job: NoteJob, found: NoteLookup) -> list[BlockResult]:
         """Run a note from `job.start` on; cache each block that succeeded."""
         ran = pool.run_note(job, self.timeout)
+        with self._count_lock:
+            for block, result in zip(job.blocks[job.start :], ran):
+                if result.started_ns:
+                    run = Run(job.note_path, block.first_line, result.started_ns, result.ended_ns)
+                    self._runs.append((run, result.vault_writes))
         for key, result in zip(found.keys[job.start :], ran):
             if result.error is not None:
                 break  # the blocks after a failure did not run
@@ -239,6 +253,43 @@ class ExecutionSession:
             self._last_progress = now
             done, total = self.executed_blocks, self.waiting_blocks
         log.info(f"snippets: executed {done}/{total} blocks, {self.cached_blocks} cached")
+
+    def vault_changes(self) -> list[tuple[str, int, str, str]]:
+        """Vault files that changed while blocks ran and that the audit hook did not
+        report: (path, line, message, hint) per blamed block (see `vault_watch`).
+
+        Waits for every note still running. Only unsandboxed builds look: under the
+        sandbox a worker cannot change the vault at all.
+        """
+        if self._vault_before is None or self._vault_root is None:
+            return []
+        for planned in self.notes.values():
+            if planned.future is not None:
+                planned.future.result()
+        after = fingerprint(self._vault_root)
+        reported = {path for _run, writes in self._runs for path in writes}
+        runs = [run for run, _writes in self._runs]
+        found = []
+        hint = "write to the working directory (scratch) instead"
+        for change in changes(self._vault_before, after):
+            if change.path in reported:
+                continue
+            what = f"{change.path} was {change.kind}"
+            culprits = blame(change, runs)
+            for run in culprits:
+                others = [f"{o.note_path}:{o.line}" for o in culprits if o is not run]
+                alongside = f"; so did {', '.join(others)}, at the same time" if others else ""
+                message = (
+                    f"the vault changed while this block ran: {what} "
+                    f"(not through Python's open(): a subprocess or C code?{alongside})"
+                )
+                found.append((run.note_path, run.line, message, hint))
+            if not culprits:
+                vault_name = os.path.basename(self._vault_root.rstrip(os.sep))
+                message = "changed while snippets ran, at a time no block was running"
+                found.append((f"{vault_name}/{change.path}", 1, message, hint))
+        self._vault_before = None  # reported once
+        return found
 
     # -- collecting ---------------------------------------------------------------------
     def result_for(self, note: Note, code: str) -> tuple[PlannedBlock, BlockResult] | None:
