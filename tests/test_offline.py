@@ -50,3 +50,14 @@ def test_the_site_opened_from_disk_navigates_typesets_searches_and_draws(offline
         page.locator("[data-vault-graph] canvas").first.wait_for()
         assert problems.items == []
 
+
+@pytest.mark.parametrize("order", [("vault", "offline"), ("offline", "vault")])
+def test_the_offline_polyfill_is_ours_whichever_plugin_is_listed_first(tmp_path, order):
+    from helpers import build_vault
+
+    build = build_vault(
+        tmp_path, {"index.md": "# Home\n"}, theme="material", plugins=("search", *order)
+    )
+    polyfills = build.config.extra["polyfills"]
+    assert polyfills == ["assets/mkdocs_vault/iframe-worker/shim.js"], polyfills
+    assert "unpkg.com" not in build.page_path("index.md").read_text()

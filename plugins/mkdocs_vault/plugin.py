@@ -33,7 +33,7 @@ import markdown
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -208,7 +208,13 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self.trusted = TrustedHtml()  # `#| html: trusted` outputs, kept out of sanitizing
 
     # -- configuration ------------------------------------------------------------------
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+    @event_priority(100)  # before Material's offline plugin, wherever each is listed
+    def _offline_polyfill(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if self.config.enabled and self.config.stylesheet:
+            _offline_shim(config)
+        return config
+
+    def _on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
         self._mkdocs_config = config
@@ -226,11 +232,12 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                     config.extra_css.append(uri)
                 elif kind == "js" and uri not in config.extra_javascript:
                     config.extra_javascript.append(uri)
-            _offline_shim(config)
         # The fence is registered even with execution off: blocks then show their last
         # cached output, or say plainly that they were not executed.
         self._configure_execution(config)
         return config
+
+    on_config = CombinedEvent(_offline_polyfill, _on_config)
 
     def _execution_enabled(self) -> bool:
         return self.config.execute and os.environ.get("MKDOCS_VAULT_EXECUTE", "1") != "0"
@@ -713,8 +720,8 @@ def _offline_shim(config: MkDocsConfig) -> None:
 
     The offline plugin adds `https://unpkg.com/iframe-worker/shim` to `extra.polyfills`
     unless a polyfill with "iframe-worker" in its URL is already there; a site opened
-    from disk must not depend on the network, so ours goes in first (this hook runs
-    before the offline plugin's when `vault` is listed first, as in our mkdocs.yml).
+    from disk must not depend on the network, so ours goes in first (this hook has a
+    higher priority than the offline plugin's, so the order in mkdocs.yml does not matter).
     """
     if not any(name.split("/")[-1] == "offline" for name in config.plugins):
         return
