@@ -8,6 +8,7 @@ section transcluded into three pages is still one broken link).
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from mkdocs.plugins import get_plugin_logger
@@ -19,6 +20,13 @@ log = get_plugin_logger(__name__)
 _BIDI = [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 _ESCAPED = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
 _ESCAPED.update({c: f"\\u{c:04x}" for c in _BIDI})
+
+# A name a warning quotes is the writer's text too, and may be thousands of characters
+# long (a pasted paragraph in `[[...]]`): a warning keeps its start, enough to find it.
+MAX_NAME_CHARS = 120
+# What warnings quote: `'name'` (a quote inside a word, as in `it's`, neither opens nor
+# closes one) and `[[name]]` in hints.
+_QUOTED_NAME_RE = re.compile(r"(?<!\w)'(?P<quoted>[^\n]*?)'(?!\w)|\[\[(?P<link>[^\n]*?)\]\]")
 
 
 @dataclass(frozen=True)
@@ -33,7 +41,23 @@ class Diagnostic:
 
     def __str__(self) -> str:
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{self.path}:{self.line}: {self.message}{hint}".translate(_ESCAPED)
+        text = f"{self.path}:{self.line}: {self.message}{hint}"
+        # Cut before escaping, so the cut counts the writer's characters and never splits
+        # an escape sequence.
+        return _QUOTED_NAME_RE.sub(_shorten_quoted, text).translate(_ESCAPED)
+
+
+def shorten(name: str) -> str:
+    """`name` if short, else its first `MAX_NAME_CHARS` characters and how many were cut."""
+    if len(name) <= MAX_NAME_CHARS:
+        return name
+    return f"{name[:MAX_NAME_CHARS]}…(+{len(name) - MAX_NAME_CHARS} chars)"
+
+
+def _shorten_quoted(match: re.Match) -> str:
+    if match.group("link") is not None:
+        return f"[[{shorten(match.group('link'))}]]"
+    return f"'{shorten(match.group('quoted'))}'"
 
 
 class Diagnostics:

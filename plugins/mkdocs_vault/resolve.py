@@ -4,7 +4,8 @@ Rules, in order (Obsidian's `getFirstLinkpathDest`, made explicit):
 
 1. An empty path (`[[#Heading]]`) is the note itself.
 2. `./` and `../` are relative to the linking note's folder; a leading `/`
-   is the vault root. `Note.md` is the same as `Note`.
+   is the vault root. `Note.md` is the same as `Note`. A path whose `..`
+   climb above the vault (`../x`, `sub/../../x`) leaves it and is refused.
 3. Candidates are the files whose path ends with the link path at a folder
    boundary, compared case-insensitively; notes first, then front-matter
    aliases (bare names only), then attachments.
@@ -80,12 +81,11 @@ class Resolver:
         path = raw_path.strip().replace("\\", "/")
         if path.startswith(("./", "../")):
             path = posixpath.normpath(posixpath.join(source.folder, path))
-            if path.startswith("../") or path == "..":
-                return Resolution(
-                    problems=[
-                        Problem(f"link '{raw_path}' leaves the vault", "link inside the vault")
-                    ]
-                )
+            if _climbs_out(path):
+                return Resolution(problems=[_leaves_vault(raw_path)])
+        elif _climbs_out(posixpath.normpath(path.lstrip("/"))):
+            # `sub/../../x` or `/a/../../x`: read from the vault root, the `..` climb above it.
+            return Resolution(problems=[_leaves_vault(raw_path)])
         path = path.lstrip("/")
         if not path or path in {".", ".."}:
             return Resolution(problems=[Problem(f"malformed link '{raw_path}'", "write [[Note]]")])
@@ -251,6 +251,15 @@ class Resolver:
             if self.index.anchor_maker.slug(heading.text) == slug:
                 return heading
         return None
+
+
+def _climbs_out(normalized_path: str) -> bool:
+    """True for a normalized path that starts above its base folder (`..`, `../x`)."""
+    return normalized_path == ".." or normalized_path.startswith("../")
+
+
+def _leaves_vault(raw_path: str) -> Problem:
+    return Problem(f"link '{raw_path}' leaves the vault", "link inside the vault")
 
 
 def block_anchor(block_id: str) -> str:
