@@ -98,6 +98,25 @@ def test_reports_what_is_wrong_and_a_hint(resolver, source, body, message, hint)
     assert hint in problem.hint
 
 
+@pytest.mark.parametrize(
+    ("source", "body"),
+    [
+        ("Home.md", "../outside"),
+        ("b/c/Deep.md", "../../../outside"),
+        ("Home.md", "sub/../../secret"),
+        ("b/c/Deep.md", "b/c/../../../secret"),
+        ("Home.md", "/a/../../secret"),
+        ("Home.md", "sub\\..\\..\\secret"),
+        ("Home.md", "sub/../../secret.txt"),
+    ],
+)
+def test_a_path_that_climbs_out_of_the_vault_is_said_to_leave_it(resolver, source, body):
+    resolution = resolver.resolve(parse_target(body), resolver.index.notes[source])
+    assert [(p.message, p.hint) for p in resolution.problems] == [
+        (f"link '{body}' leaves the vault", "link inside the vault")
+    ]
+
+
 def test_ambiguous_bare_name_picks_closest_candidate(resolver):
     resolution = resolver.resolve(parse_target("Dup"), resolver.index.notes["Home.md"])
     assert resolution.note.src_uri == "a/Dup.md"  # same depth: alphabetical, and still reported

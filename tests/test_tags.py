@@ -48,6 +48,21 @@ def test_inline_tags_follow_obsidians_rules_and_skip_code(text, tags):
 
 
 @pytest.mark.parametrize(
+    ("text", "tags"),
+    [
+        ("\\`a #real `code`", ["real"]),  # `\`` is a literal backtick: it opens no span
+        ("\\\\`#code` #real", ["real"]),  # `\\` is a backslash: the span still opens
+        ("\\`#notatag\\` #real", ["real"]),
+        ("`%%` #between `%%`", ["between"]),  # code spans first: their `%%` open no comment
+        ("```\nnever closed\n\n#after", ["after"]),  # superfences shows it as text
+        ("~~~\n#in\n~~~~\n#after", ["in", "after"]),  # a longer closer closes nothing
+    ],
+)
+def test_inline_tags_are_the_ones_the_page_renders_as_tags(text, tags):
+    assert inline_tags(text) == tags
+
+
+@pytest.mark.parametrize(
     ("meta", "tags"),
     [
         ({"tags": ["a", "#b", "c/d"]}, ["a", "b", "c/d"]),

@@ -18,8 +18,10 @@ from .grammar import (
     ATX_HEADING_RE,
     BLOCK_ID_LINE_RE,
     BLOCK_ID_TAIL_RE,
-    FENCE_RE,
+    SUPERFENCE_OPENER_RE,
+    WIKILINK_FAST_RE,
     WIKILINK_RE,
+    fenced_code_blocks,
     mask_code_spans,
     split_lines,
 )
@@ -153,12 +155,19 @@ def scan_note(text: str) -> ScanResult:
         meta=meta, meta_error=meta_error, body_start=body_start, line_count=len(lines)
     )
 
-    fence: str | None = None  # the opening fence while inside a fenced block
+    # Opener line → closer line of every fenced block, as superfences will render them.
+    fences = {
+        start + body_start: end + body_start
+        for start, end in fenced_code_blocks(lines[body_start - 1 :]).items()
+    }
+    fence_end: int | None = None  # the closing line while inside a fenced block
     code: CodeBlock | None = None  # the python block being read, if any
     code_lines: list[str] = []
     code_indent = 0
     in_comment = False
     in_indented_code = False
+    # The block being read (lines since the last blank one) began as indented code.
+    block_began_as_code = False
     previous_blank = True
     last_block_is_list = False
     paragraph_start: int | None = None
@@ -169,15 +178,9 @@ def scan_note(text: str) -> ScanResult:
         line = lines[number - 1]
         stripped = line.strip()
 
-        if fence is not None:
-            close = FENCE_RE.match(line)
-            if (
-                close
-                and close.group("fence")[0] == fence[0]
-                and len(close.group("fence")) >= len(fence)
-                and not close.group("info").strip()
-            ):
-                fence = None
+        if fence_end is not None:
+            if number == fence_end:
+                fence_end = None
                 if code is not None:
                     code.code = "\n".join(code_lines)
                     result.code_blocks.append(code)
@@ -191,6 +194,7 @@ def scan_note(text: str) -> ScanResult:
                 previous_block = (paragraph_start, number - 1)
             paragraph_start = None
             previous_blank = True
+            block_began_as_code = False
             previous_line_paragraph = False
             continue
 
@@ -205,27 +209,27 @@ def scan_note(text: str) -> ScanResult:
 
         indented = line.startswith(("    ", "\t"))
         if indented and (in_indented_code or (previous_blank and not last_block_is_list)):
+            block_began_as_code = block_began_as_code or previous_blank
             in_indented_code = True
             previous_blank = False
             continue
         in_indented_code = False
 
-        first = line.lstrip()[:1]
-        opener = FENCE_RE.match(line) if first in ("`", "~") else None
-        if (
-            opener
-            and not in_comment
-            and len(opener.group("indent").expandtabs(4)) < 4 + (4 if last_block_is_list else 0)
-        ):
-            fence = opener.group("fence")
-            info = opener.group("info").strip()
-            if info.lower().startswith("python") or info.lower().startswith("{.python"):
-                code, code_lines = CodeBlock(info, number + 1), []
-                code_indent = len(opener.group("indent").expandtabs(4))
+        # In a block that began as indented code, superfences puts a fence back as text
+        # (its `revert_greedy_fences`): the lines after the code are read as paragraphs.
+        if number in fences and not block_began_as_code:
+            # Fenced even inside a `%%` comment: superfences takes fences before any block
+            # is parsed, so a `%%` in the code cannot close the comment. Commented-out code
+            # is not collected for execution, though.
+            fence_end = fences[number]
+            code = None if in_comment else _python_block(line, number)
+            code_lines = []
+            code_indent = _indent_of(line)
             previous_blank = False
             previous_line_paragraph = False
             continue
 
+        first = line.lstrip()[:1]
         # Each check below is skipped when a cheap character test rules it out.
         masked = mask_code_spans(line) if "`" in line else line
         if in_comment or "%%" in masked:
@@ -282,6 +286,26 @@ def scan_note(text: str) -> ScanResult:
     return result
 
 
+def _python_block(opener_line: str, number: int) -> CodeBlock | None:
+    """The python block a fence opener starts (its code from the next line on), else None.
+
+    Only fences outside quotes: inside a `>` quote the code lines carry the markers.
+    """
+    opener = SUPERFENCE_OPENER_RE.match(opener_line.expandtabs(4))
+    if opener is None or ">" in opener.group("prefix"):
+        return None
+    info = opener.group("info").strip()
+    if not info.lower().startswith(("python", "{.python")):
+        return None
+    return CodeBlock(info, number + 1)
+
+
+def _indent_of(line: str) -> int:
+    """How many columns of spaces (tabs expanded) a line starts with."""
+    expanded = line.expandtabs(4)
+    return len(expanded) - len(expanded.lstrip(" "))
+
+
 def _dedent(line: str, indent: int) -> str:
     """Remove up to `indent` columns of leading spaces (a fence nested in a list)."""
     expanded = line.expandtabs(4)
@@ -305,22 +329,49 @@ def _is_plain(line: str) -> bool:
 
 
 def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
-    """Remove `%%...%%` parts of a line; report whether a comment stays open after it."""
+    """Blank out `%%...%%` parts of a line; report whether a comment stays open after it.
+
+    A `[[link]]` that starts before a `%%` keeps it, as on the page: the inline processor
+    tries a comment and a link at each position and the leftmost wins, so `[[%%%%]]` is a
+    link to be reported at its own line, not `[[` and a comment. Inside a comment only the
+    next `%%` counts.
+    """
     out = []
     position = 0
-    while True:
-        marker = line.find("%%", position)
+    marker = line.find("%%")
+    links = _LinksAfter(line)
+    while marker >= 0:
         if in_comment:
-            if marker < 0:
-                out.append(" " * (len(line) - position))
-                break
             out.append(" " * (marker + 2 - position))
             in_comment = False
         else:
-            if marker < 0:
-                out.append(line[position:])
-                break
+            link = links.first_from(position)
+            if link is not None and link.start() < marker:
+                out.append(line[position : link.end()])  # the link, `%%` and all
+                position = link.end()
+                if marker < position:
+                    marker = line.find("%%", position)
+                continue
             out.append(line[position:marker] + "  ")
             in_comment = True
         position = marker + 2
+        marker = line.find("%%", position)
+    out.append(" " * (len(line) - position) if in_comment else line[position:])
     return "".join(out), in_comment
+
+
+class _LinksAfter:
+    """The next `[[...]]` of a line from a position on, searched again only once passed.
+
+    Keeps `_strip_comments` linear on a line of many `%%` and a far-away link.
+    """
+
+    def __init__(self, line: str) -> None:
+        self.line = line
+        self.found = WIKILINK_FAST_RE.search(line)
+
+    def first_from(self, position: int) -> re.Match | None:
+        """The first link starting at or after `position`, None if there is none."""
+        if self.found is not None and self.found.start() < position:
+            self.found = WIKILINK_FAST_RE.search(self.line, position)
+        return self.found

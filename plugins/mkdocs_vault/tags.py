@@ -26,7 +26,7 @@ from markdown import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.util import AtomicString
 
-from .grammar import CODE_SPAN_RE, FENCE_RE, INLINE_COMMENT_RE
+from .grammar import INLINE_COMMENT_RE, fenced_code_blocks, mask_code_spans
 from .properties import list_items
 from .render import relative_path
 
@@ -41,8 +41,6 @@ INLINE_TAG_RE = re.compile(INLINE_TAG_PATTERN)
 # `{: #id .class }` of attr_list (used by MkDocs sites and Material's tag listings): its
 # `#id` is an id, not a tag.
 ATTR_LIST_RE = re.compile(r"\{[^{}\n]*\}")
-# The `>` markers of a (nested) blockquote at the start of a line.
-_QUOTE_PREFIX_RE = re.compile(r"^(?:[ \t]{0,3}>[ ]?)+")
 # An id in rendered HTML (the tags index's headings).
 _ID_RE = re.compile(r'\bid="([^"]+)"')
 # A front-matter key Obsidian reads tags from (`tag` is the legacy singular).
@@ -95,35 +93,37 @@ def front_matter_tags(meta: dict) -> FrontMatterTags:
 
 
 def inline_tags(markdown: str) -> list[str]:
-    """The `#tags` of a note's body, in order, ignoring code, fences and `%%comments%%`."""
+    """The `#tags` of a note's body, in order, ignoring code, fences and `%%comments%%`.
+
+    Code is found as the page renders it: fences by superfences' rules (shared with the
+    link scanner), then code spans before comments, since the backtick processor runs
+    before the comment processor and a `%%` inside a span opens no comment.
+    """
     if "#" not in markdown:
         return []
+    text = "\n".join(_without_code_blocks(markdown.split("\n")))
+    text = mask_code_spans(text)
+    text = INLINE_COMMENT_RE.sub("", text)
+    text = ATTR_LIST_RE.sub(" ", text)
+    return [m.group("tag") for m in INLINE_TAG_RE.finditer(text) if is_tag(m.group("tag"))]
+
+
+def _without_code_blocks(lines: list[str]) -> list[str]:
+    """The lines with fenced and indented code blanked (same number of lines)."""
+    fenced = {
+        number
+        for start, end in fenced_code_blocks(lines).items()
+        for number in range(start, end + 1)
+    }
     kept: list[str] = []
-    fence: str | None = None
-    for line in markdown.split("\n"):
-        # A fence may sit inside a quote or callout (`> ```), as superfences allows.
-        opener = FENCE_RE.match(_QUOTE_PREFIX_RE.sub("", line))
-        if fence is not None:
-            if (
-                opener
-                and opener.group("fence")[0] == fence[0]
-                and len(opener.group("fence")) >= len(fence)
-                and not opener.group("info").strip()
-            ):
-                fence = None
-            kept.append("")
-        elif opener and len(opener.group("indent").expandtabs(4)) < 4:
-            fence = opener.group("fence")
+    for number, line in enumerate(lines):
+        if number in fenced:
             kept.append("")
         elif line.startswith(("    ", "\t")) and (not kept or not kept[-1].strip()):
             kept.append("")  # indented code after a blank line
         else:
             kept.append(line)
-    text = "\n".join(kept)
-    text = INLINE_COMMENT_RE.sub("", text)
-    text = CODE_SPAN_RE.sub(" ", text)
-    text = ATTR_LIST_RE.sub(" ", text)
-    return [m.group("tag") for m in INLINE_TAG_RE.finditer(text) if is_tag(m.group("tag"))]
+    return kept
 
 
 def front_matter_line(lines: list[str], key: str) -> int:

@@ -23,6 +23,8 @@ SECRET_MARKER = "HOSTILE-VAULT-SECRET-7f3a9c"
 FORBIDDEN_IN_SITE = (SECRET_MARKER, "root:x:0:0")
 
 LONG_NAME = "n" * 5000
+# How a warning quotes a name that long: its start, then how much was cut.
+LONG_NAME_SHOWN = f"{LONG_NAME[:120]}…(+{len(LONG_NAME) - 120} chars)"
 BIG_NOTE_MB = 50
 MANY_LINKS = 10_000
 
@@ -111,17 +113,20 @@ CASES: tuple[Case, ...] = (
         _broken("note 'Missing' not found"),
     ),
     Case("nested-brackets", _home("[[a [[Missing]] b]]"), _broken("note 'Missing' not found")),
-    Case("very-long-name", _home(f"[[{LONG_NAME}]]"), _broken(f"note '{LONG_NAME}' not found")),
+    Case(
+        "very-long-name", _home(f"[[{LONG_NAME}]]"), _broken(f"note '{LONG_NAME_SHOWN}' not found")
+    ),
     Case(
         "very-long-embed",
         _home(f"![[{LONG_NAME}.png]]"),
-        _broken(f"attachment '{LONG_NAME}.png' not found"),
+        # The name is 5004 characters with its extension: 4884 are cut.
+        _broken(f"attachment '{LONG_NAME[:120]}…(+4884 chars)' not found"),
     ),
     Case("dotdot-link", _home("[[../secret]]"), _broken("'../secret' leaves the vault")),
     Case(
         "dotdot-inside-path",
         _home("[[sub/../../secret]]"),
-        _broken("note 'sub/../../secret' not found"),
+        _broken("'sub/../../secret' leaves the vault"),
     ),
     Case("backslash-path", _home("[[..\\secret]]"), _broken("'..\\secret' leaves the vault")),
     Case("percent-name", _home("[[100%25 sure]]"), _broken("note '100%25 sure' not found")),
@@ -166,6 +171,33 @@ CASES: tuple[Case, ...] = (
     Case("dots-in-real-name", {**_home("[[a..b]]"), "a..b.md": "# dots\n"}, ()),
     Case("percent-in-real-name", {**_home("[[100% sure]]"), "100% sure.md": "# sure\n"}, ()),
     Case("embed-bare-hash", _home("![[#]]"), _broken("empty link")),
+    Case(
+        "comment-marks-in-link",
+        _home("the link is on the next line\n[[%%%%]]"),
+        (("vault/Home.md:4", "note '%%%%' not found"),),
+    ),
+    # superfences renders a fence that never closes as text, so its links are links.
+    Case(
+        "unclosed-fence",
+        _home("```\nnever closed [[Ghost]]\n\n[[Missing]]"),
+        (
+            ("vault/Home.md:4", "note 'Ghost' not found"),
+            ("vault/Home.md:6", "note 'Missing' not found"),
+        ),
+    ),
+    Case(
+        "fence-closed-by-longer-fence",
+        _home("~~~\n[[InText]]\n~~~~\n[[Missing]]"),
+        (
+            ("vault/Home.md:4", "note 'InText' not found"),
+            ("vault/Home.md:6", "note 'Missing' not found"),
+        ),
+    ),
+    Case(
+        "closed-fence",
+        _home("```\n[[InCode]]\n```\n[[Missing]]"),
+        (("vault/Home.md:6", "note 'Missing' not found"),),
+    ),
     # --- headings and anchors ------------------------------------------------------------
     Case(
         "headings-with-same-slug",
