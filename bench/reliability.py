@@ -7,12 +7,14 @@ Run from the repository root::
     python bench/reliability.py --skip big-note    # without the 50 MB note (a few seconds less)
     python bench/reliability.py --only yaml-bomb,embed-cycle --keep bench/out-reliability
 
-It builds every case of the hostile corpus (the same ``Case`` table and the same runner
-that ``tests/test_hostile_vaults.py`` asserts on) in a fresh ``mkdocs build`` child with the
-case's time limit, and prints how many cases were handled as expected (finished in time,
-exactly the expected ``file:line`` warnings, nothing from outside the vault in the site,
-the vault unchanged), the longest build and its case, and whether every vault hashed the
-same before and after its build. Exits 0 always: it reports, the tests judge.
+It builds every case of the hostile corpus (the same ``Case`` tables, hostile vaults and
+hostile snippets, and the same runner that ``tests/test_hostile_vaults.py`` asserts on) in
+a fresh ``mkdocs build`` child with the case's time limit, and prints how many cases were
+handled as expected (finished in time, exactly the expected ``file:line`` warnings,
+nothing from outside the vault in the site, the vault unchanged, no process left
+running), the longest build and its case, whether every vault hashed the same before
+and after its build, and whether snippets ran under the Landlock sandbox. Exits 0
+always: it reports, the tests judge.
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from hostile.cases import CASES  # noqa: E402 (the tests folder is put on the path above)
 from hostile.runner import command, run_case  # noqa: E402
+from hostile.snippet_cases import SNIPPET_CASES  # noqa: E402
 from machine import machine_line, versions_line  # noqa: E402
+from mkdocs_vault.execute.sandbox import abi_version  # noqa: E402
 
 
 def print_machine() -> None:
@@ -44,6 +48,9 @@ def print_machine() -> None:
     except (AttributeError, OSError):
         load = "n/a"
     print(f"load    : {load} before the run (1/5/15-min load average)")
+    abi, reason = abi_version()
+    sandbox = f"Landlock ABI {abi}" if abi else f"none ({reason}): writes detected, not refused"
+    print(f"sandbox : {sandbox}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     only = {name for name in args.only.split(",") if name}
     skip = {name for name in args.skip.split(",") if name}
-    cases = [c for c in CASES if (not only or c.name in only) and c.name not in skip]
+    every = CASES + SNIPPET_CASES
+    cases = [c for c in every if (not only or c.name in only) and c.name not in skip]
 
     print_machine()
     print()
@@ -69,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         outcomes.append(outcome)
         status = "ok " if outcome.handled else "BAD"
         print(
-            f"{status} {case.name:<28} {outcome.seconds:6.2f} s  {len(outcome.warnings):3} warnings"
+            f"{status} {case.name:<34} {outcome.seconds:6.2f} s  {len(outcome.warnings):3} warnings"
         )
         for problem in outcome.problems:
             print(f"      {problem[:300]}")
@@ -81,7 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     total = time.perf_counter() - started
     handled = sum(outcome.handled for outcome in outcomes)
     print()
-    print(f"hostile cases tried  : {len(outcomes)}")
+    snippets = sum(outcome.case.execute for outcome in outcomes)
+    kinds = f"{len(outcomes) - snippets} vaults, {snippets} snippets"
+    print(f"hostile cases tried  : {len(outcomes)} ({kinds})")
     print(f"handled as expected  : {handled}/{len(outcomes)}")
     if outcomes:
         slowest = max(outcomes, key=lambda outcome: outcome.seconds)
@@ -91,8 +101,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"builds finished      : {finished}/{len(outcomes)} within their time limit")
         leaked = [outcome.case.name for outcome in outcomes if outcome.leaked]
         print(f"secret in a site     : {'no' if not leaked else 'yes: ' + ', '.join(leaked)}")
-        unchanged = all(outcome.vault_unchanged for outcome in outcomes)
-        print(f"vaults unchanged     : {'yes' if unchanged else 'no'} (sha256 of every file)")
+        changed = [outcome.case.name for outcome in outcomes if not outcome.vault_unchanged]
+        unchanged = "yes" if not changed else "no: " + ", ".join(changed)
+        print(f"vaults unchanged     : {unchanged} (sha256 of every file)")
+        lingering = sum(len(outcome.left_running) for outcome in outcomes)
+        print(f"processes left behind: {lingering}")
     print(f"wall time            : {total:.1f} s")
     if args.keep is not None:
         print(f"kept                 : {args.keep}")

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from hostile.cases import CASES, SECRET_MARKER, Case
 from hostile.runner import Outcome, run_case
+from hostile.snippet_cases import LINGER, SNIPPET_CASES
 from mkdocs_vault.confine import escaping_symlink
 from mkdocs_vault.diagnostics import Diagnostic
 from mkdocs_vault.scan import MAX_FRONT_MATTER_VALUES, parse_front_matter
@@ -25,20 +26,23 @@ from mkdocs_vault.scan import MAX_FRONT_MATTER_VALUES, parse_front_matter
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory) -> dict[str, Outcome]:
     """Every case built once; the biggest first so the slow ones overlap the rest."""
-    ordered = sorted(CASES, key=lambda case: -case.timeout)
+    ordered = sorted(ALL_CASES, key=lambda case: -case.timeout)
     roots = {case.name: tmp_path_factory.mktemp(case.name[:40]) for case in ordered}
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = pool.map(lambda case: run_case(case, roots[case.name]), ordered)
         return {outcome.case.name: outcome for outcome in results}
 
 
+ALL_CASES = CASES + SNIPPET_CASES
+
+
 def test_corpus_has_at_least_forty_distinct_cases():
-    names = [case.name for case in CASES]
-    assert len(names) >= 40
+    names = [case.name for case in ALL_CASES]
+    assert len(CASES) >= 40
     assert len(set(names)) == len(names)
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda case: case.name)
 def test_hostile_case_builds_in_time_reports_its_lines_and_leaks_nothing(case, outcomes):
     outcome = outcomes[case.name]
     assert outcome.handled, "\n".join(outcome.problems)
@@ -64,6 +68,18 @@ def test_checker_reports_an_expected_warning_that_is_missing(tmp_path):
 def test_checker_finds_the_secret_marker_in_the_site(tmp_path):
     case = Case("probe", {"Home.md": f"# Home\n\n{SECRET_MARKER}\n"}, ())
     assert any("outside content reached the site" in p for p in _problems_of(case, tmp_path))
+
+
+def test_checker_notices_a_process_left_running(tmp_path):
+    import subprocess
+
+    straggler = subprocess.Popen(["sleep", LINGER], cwd=tmp_path)
+    try:
+        problems = _problems_of(Case("probe", {"Home.md": "# Home\n"}, ()), tmp_path)
+    finally:
+        straggler.kill()
+        straggler.wait()
+    assert problems == [f"processes left running after the build: [{straggler.pid}]"]
 
 
 def test_checker_stops_a_build_at_its_time_limit(tmp_path):

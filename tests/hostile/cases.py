@@ -45,6 +45,10 @@ class Case:
     forbid: tuple[str, ...] = ()
     # Larger inputs get a longer (still bounded) time limit.
     timeout: float = 60.0
+    # Run the notes' `python exec` blocks (hostile snippets, `snippet_cases.py`).
+    execute: bool = False
+    # Without the sandbox, a snippet's write does change the vault; it must be reported.
+    changes_vault: bool = False
 
 
 def _home(body: str) -> dict[str, str]:

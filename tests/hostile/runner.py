@@ -20,6 +20,7 @@ from pathlib import Path
 from helpers import tree_digest, write_config, write_vault
 
 from hostile.cases import FORBIDDEN_IN_SITE, SECRET_MARKER, Case
+from hostile.snippet_cases import LINGER
 
 _WARNING_RE = re.compile(r"^WARNING\s+-\s+(?:mkdocs_vault:\s+)?(?P<message>.*)$")
 
@@ -35,6 +36,7 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     stderr: str = ""
     leaked: list[str] = field(default_factory=list)  # site files holding a forbidden string
+    left_running: list[int] = field(default_factory=list)  # processes a snippet left behind
     vault_unchanged: bool = True
     problems: list[str] = field(default_factory=list)
 
@@ -71,7 +73,8 @@ def run_case(case: Case, root: Path) -> Outcome:
     config = prepare(case, root)
     vault = root / "vault"
     before = tree_digest(vault)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "MKDOCS_VAULT_EXECUTE": "0"}
+    execute = "1" if case.execute else "0"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "MKDOCS_VAULT_EXECUTE": execute}
     start = time.perf_counter()
     try:
         done = subprocess.run(  # noqa: S603 (our own interpreter and arguments)
@@ -95,8 +98,32 @@ def run_case(case: Case, root: Path) -> Outcome:
     ]
     outcome.leaked = _leaks(root / "site")
     outcome.vault_unchanged = tree_digest(vault) == before
+    outcome.left_running = lingering_processes(root)
     outcome.problems = _problems(outcome)
     return outcome
+
+
+def lingering_processes(root: Path) -> list[int]:
+    """Live processes whose command line carries `LINGER` (what hostile snippets start)
+    and whose working folder is under `root` (this case's, not a neighbour's still building)."""
+    found = []
+    marker = LINGER.encode()
+    inside = str(root.resolve()) + os.sep
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                if marker not in cmdline.read():
+                    continue
+            with open(f"/proc/{entry}/stat") as stat:
+                state = stat.read().rsplit(")", 1)[1].split()[0]
+            cwd = os.readlink(f"/proc/{entry}/cwd") + os.sep
+        except OSError:
+            continue  # gone meanwhile
+        if state not in "ZX" and cwd.startswith(inside):  # a zombie is dead, only uncollected
+            found.append(int(entry))
+    return found
 
 
 def _leaks(site: Path) -> list[str]:
@@ -142,8 +169,10 @@ def _problems(outcome: Outcome) -> list[str]:
             problems.append(f"{marker!r} reached the HTML of {injected}")
     if outcome.leaked:
         problems.append(f"outside content reached the site: {outcome.leaked}")
-    if not outcome.vault_unchanged:
+    if not outcome.vault_unchanged and not outcome.case.changes_vault:
         problems.append("the build changed the vault")
+    if outcome.left_running:
+        problems.append(f"processes left running after the build: {outcome.left_running}")
     return problems
 
 
