@@ -81,3 +81,17 @@ def test_a_python_fence_that_never_closes_is_not_a_code_block():
 )
 def test_fenced_code_blocks_pair_openers_and_closers_as_superfences_does(text, blocks):
     assert fenced_code_blocks(split_lines(text)) == blocks
+
+
+def test_a_fence_opener_with_too_many_quoted_options_is_reported_on_its_line():
+    text = (
+        "---\ntitle: x\n---\n# T\n\n```py "
+        + 'a="x" ' * 13
+        + "!\n\n```py "
+        + 'k="v" ' * 12
+        + "\n```\n"
+    )
+    scan = scan_note(text)
+    assert [(line, message) for line, message, _hint in scan.problems] == [
+        (6, "a code fence opener with 13 quoted options is shown as text")
+    ]

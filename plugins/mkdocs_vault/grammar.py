@@ -273,3 +273,32 @@ class _OpenFence:
             return "abandon"
         self.blank_lines = 0
         return "close" if is_closer else "content"
+
+
+# pymdownx.superfences reads a fence opener with a regex whose `key="value"` options take
+# time exponential in their number when the line ends in something that is not an option
+# (24 options: 3 s; 40: days). Past this many, the opener is shown as text, as superfences
+# itself would show it in the end, and the scanner reports it (see `overloaded_fences`).
+MAX_FENCE_OPTIONS = 12
+_FENCE_LINE_RE = re.compile(r"^[> \t]*(?:`{3,}|~{3,})[^\n]*", re.MULTILINE)
+_QUOTED_OPTION_RE = re.compile(r"""[A-Za-z][A-Za-z0-9_]*=["']""")
+
+
+def overloaded_fences(text: str) -> list[tuple[int, int]]:
+    """(0-based line, option count) of every fence opener with too many quoted options."""
+    found = []
+    line, counted_to = 0, 0
+    for match in _FENCE_LINE_RE.finditer(text):
+        options = len(_QUOTED_OPTION_RE.findall(match.group()))
+        if options > MAX_FENCE_OPTIONS:
+            line += text.count("\n", counted_to, match.start())
+            counted_to = match.start()
+            found.append((line, options))
+    return found
+
+
+def defuse_fence(line: str) -> str:
+    """`line` with its first fence character written as an HTML entity: text, not a fence."""
+    position = len(line) - len(line.lstrip("> \t"))
+    entity = "&#96;" if line[position] == "`" else "&#126;"
+    return line[:position] + entity + line[position + 1 :]

@@ -32,6 +32,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 from markdown import Extension
 from markdown.blockprocessors import BlockProcessor, HashHeaderProcessor
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from mkdocs.utils import get_relative_url
 
@@ -40,7 +41,9 @@ from .grammar import (
     BLOCK_ID_LINE_RE,
     BLOCK_ID_TAIL_FAST_PATTERN,
     WIKILINK_FAST_PATTERN,
+    defuse_fence,
     mask_code_spans,
+    overloaded_fences,
     parse_target,
 )
 from .render import broken, relative_path
@@ -67,6 +70,8 @@ class VaultMarkdownExtension(Extension):
         if renderer is None or not renderer.stack:
             return  # Markdown built outside a page render (another plugin's): leave it plain
         parser = md.parser
+        # Ahead of superfences (25, raw fences 31.05): see `grammar.overloaded_fences`.
+        md.preprocessors.register(FenceOptionGuard(md), "vault_fence_guard", 35)
         if self.obsidian_headings:
             parser.blockprocessors.register(ObsidianHashHeaderProcessor(parser), "hashheader", 70)
         parser.blockprocessors.register(CommentBlockProcessor(parser), "vault_comment", 75)
@@ -82,6 +87,20 @@ class VaultMarkdownExtension(Extension):
         if renderer.context.nested:
             # Inside a transclusion MkDocs' relpath processor is absent: map links ourselves.
             md.treeprocessors.register(RebaseTreeprocessor(md, renderer), "vault_rebase", 0)
+
+
+class FenceOptionGuard(Preprocessor):
+    """Show a fence opener with too many quoted options as text before superfences reads
+    it (its regex would take exponential time); the scanner reports the line."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        overloaded = overloaded_fences("\n".join(lines))
+        if not overloaded:
+            return lines
+        lines = list(lines)
+        for index, _options in overloaded:
+            lines[index] = defuse_fence(lines[index])
+        return lines
 
 
 class ObsidianHashHeaderProcessor(HashHeaderProcessor):

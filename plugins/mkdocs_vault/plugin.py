@@ -354,6 +354,8 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                         unpublished.append(file)
                         continue
                     note = index.add_note(file.src_uri, "", path, display, scan)
+                for line, message, hint in note.scan.problems:
+                    self.diagnostics.report(note.display_path, line, message, hint)
                 if note.scan.meta_error:
                     self.diagnostics.report(
                         note.display_path, 1, note.scan.meta_error, "fix the YAML"

@@ -18,11 +18,13 @@ from .grammar import (
     ATX_HEADING_RE,
     BLOCK_ID_LINE_RE,
     BLOCK_ID_TAIL_RE,
+    MAX_FENCE_OPTIONS,
     SUPERFENCE_OPENER_RE,
     WIKILINK_FAST_RE,
     WIKILINK_RE,
     fenced_code_blocks,
     mask_code_spans,
+    overloaded_fences,
     split_lines,
 )
 
@@ -80,6 +82,8 @@ class ScanResult:
     line_count: int = 0
     # Set when the file is not UTF-8 text (a binary file named .md, a Latin-1 note).
     encoding_error: str | None = None
+    # (line, message, hint) of what the page will not show as written.
+    problems: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 def split_front_matter(lines: list[str]) -> tuple[str | None, int]:
@@ -155,6 +159,15 @@ def scan_note(text: str) -> ScanResult:
         meta=meta, meta_error=meta_error, body_start=body_start, line_count=len(lines)
     )
 
+    for index, options in overloaded_fences(text):
+        result.problems.append(
+            (
+                index + 1,
+                f"a code fence opener with {options} quoted options is shown as text",
+                f"give a fence at most {MAX_FENCE_OPTIONS} options: the fence parser takes "
+                "time exponential in their number",
+            )
+        )
     # Opener line → closer line of every fenced block, as superfences will render them.
     fences = {
         start + body_start: end + body_start

@@ -202,6 +202,16 @@ CASES: tuple[Case, ...] = (
         _home("```\n[[InCode]]\n```\n[[Missing]]"),
         (("vault/Home.md:6", "note 'Missing' not found"),),
     ),
+    # superfences' opener regex is exponential in quoted options (40 would take days).
+    Case(
+        "fence-with-forty-options",
+        _home("```py " + 'a="x" ' * 40 + "!\n[[Missing]]"),
+        (
+            ("vault/Home.md:3", "a code fence opener with 40 quoted options is shown as text"),
+            ("vault/Home.md:4", "note 'Missing' not found"),
+        ),
+        timeout=30,
+    ),
     # --- headings and anchors ------------------------------------------------------------
     Case(
         "headings-with-same-slug",
