@@ -15,7 +15,6 @@ import io
 import os
 import random
 import sys
-import tempfile
 import time
 import traceback
 import types
@@ -114,10 +113,6 @@ def start_note(job: NoteJob) -> dict:
     forget_snippets()
     os.makedirs(job.scratch_dir, exist_ok=True)
     os.chdir(job.scratch_dir)
-    # Temporary files go to the scratch folder too: the one place a sandboxed worker may
-    # write, and it keeps a note's leftovers out of the machine's /tmp.
-    tempfile.tempdir = job.scratch_dir
-    os.environ["TMPDIR"] = job.scratch_dir
     seed = job.seed or note_seed(job.note_path)
     random.seed(seed)
     try:

@@ -46,6 +46,7 @@ def main(connection) -> None:
                 connection.send(("done",))
                 continue
             sandboxed = True
+        use_scratch_for_temporary_files(job.scratch_dir)
         namespace = resume_note(job)
         failed = False
         for index in range(job.start, len(job.blocks)):
@@ -60,6 +61,16 @@ def main(connection) -> None:
             connection.send(("block", index, result))
         stop_descendants()  # nothing a note started outlives it
         connection.send(("done",))
+
+
+def use_scratch_for_temporary_files(scratch_dir: str) -> None:
+    """Temporary files go to the note's scratch folder: the one place a sandboxed worker
+    may write, and it keeps a note's leftovers out of the machine's /tmp. (Set here, in
+    the worker, not in `runner`, whose functions tests also call in their own process.)"""
+    import tempfile
+
+    tempfile.tempdir = scratch_dir
+    os.environ["TMPDIR"] = scratch_dir
 
 
 def enter_sandbox(writable: tuple[str, ...]) -> str:
