@@ -100,3 +100,86 @@ def test_relative_path_matches_posixpath_relpath(target, folder):
     from mkdocs_vault.render import relative_path
 
     assert relative_path(target, folder) == posixpath.relpath(target, folder or ".")
+
+
+# -- no super-linear regexes: each input took seconds (128 KB: over 20 s) before ----------
+def _seconds(work) -> float:
+    import time
+
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+LONG = 128_000
+
+
+@pytest.mark.parametrize(
+    ("line", "text"),
+    [
+        ("# a   b  ", "a   b"),
+        ("#  \ta", "a"),
+        ("#\t", ""),
+        ("#", None),
+        ("## a" + " " * LONG + "b", "a" + " " * LONG + "b"),
+    ],
+)
+def test_atx_heading_text_ends_at_its_last_non_space_in_linear_time(line, text):
+    from mkdocs_vault.grammar import ATX_HEADING_RE
+
+    seconds = _seconds(lambda: ATX_HEADING_RE.match(line))
+    assert ATX_HEADING_RE.match(line).group("text") == text
+    assert seconds < 1
+
+
+def test_hash_header_processor_reads_a_long_run_of_hashes_in_linear_time():
+    from mkdocs_vault.markdown_ext import ObsidianHashHeaderProcessor
+
+    pattern = ObsidianHashHeaderProcessor.RE
+    assert pattern.search("# C# ##\n").group("header") == " C# "
+    assert pattern.search("## a ## b\n").group("header") == " a ## b"
+    assert _seconds(lambda: pattern.search("# a" + "#" * LONG + "b")) < 1
+
+
+def test_callout_header_title_is_read_in_linear_time():
+    from mkdocs_vault.callouts import CALLOUT_HEADER_RE
+
+    line = "[!note] a" + " " * LONG + "b  "
+    seconds = _seconds(lambda: CALLOUT_HEADER_RE.match(line))
+    assert CALLOUT_HEADER_RE.match(line).group("title") == "a" + " " * LONG + "b"
+    assert CALLOUT_HEADER_RE.match("[!note]-  ").group("title") == ""
+    assert seconds < 1
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["a" + " " * LONG + "b", "{" * LONG, "**a " * (LONG // 4), "a" + "#" * LONG + " " * LONG],
+)
+def test_heading_anchor_prediction_takes_linear_time(heading):
+    from mkdocs_vault.anchors import strip_heading_markup
+
+    assert _seconds(lambda: strip_heading_markup(heading)) < 1
+
+
+@pytest.mark.parametrize(
+    ("heading", "plain", "explicit"),
+    [
+        ("Title {#custom .x}", "Title", "custom"),
+        ("Title {: #a } {#b}", "Title {: #a }", "b"),
+        ("Title {x #y}  ", "Title", "y"),
+        ("Title ## ", "Title", None),
+        ("C#", "C#", None),
+        ("**bold** and `code`", "bold and code", None),
+    ],
+)
+def test_heading_anchor_prediction_reads_attr_lists_and_closing_hashes(heading, plain, explicit):
+    from mkdocs_vault.anchors import strip_heading_markup
+
+    assert strip_heading_markup(heading) == (plain, explicit)
+
+
+@pytest.mark.parametrize("name", [" 'a" * (LONG // 3), "[[" * (LONG // 2), "'" * LONG])
+def test_a_warning_quoting_a_name_of_many_quotes_is_formatted_in_linear_time(name):
+    from mkdocs_vault.diagnostics import Diagnostic
+
+    assert _seconds(lambda: str(Diagnostic("vault/A.md", 3, f"note '{name}' not found"))) < 1

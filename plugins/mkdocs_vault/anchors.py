@@ -22,10 +22,16 @@ from .grammar import INLINE_COMMENT_RE, WIKILINK_RE, display_text, parse_target
 
 Slugify = Callable[[str, str], str]
 
-# `{#custom-id .class}` or `{: #id }` at the end of a heading (attr_list).
+# `{#custom-id .class}` or `{: #id }` at the end of a heading (attr_list): what
+# `_ATTR_LIST_RE.search` finds, `_attr_list` finds in linear time.
 _ATTR_LIST_RE = re.compile(r"\s*\{:?(?P<attrs>[^}]*)\}\s*$")
 _ATTR_ID_RE = re.compile(r"(?:^|\s)#(?P<id>[^\s}]+)")
+# Closing hashes, `(?:^|\s+)#+\s*$`; removed by `_without_closing_hashes` in linear time.
 _CLOSING_HASHES_RE = re.compile(r"(?:^|\s+)#+\s*$")
+# The patterns below look for a closer from every opener, which is quadratic in a heading
+# of thousands of unclosed openers (`**a **a …`, 8 KB: a second). A heading longer than
+# this keeps its markup in the prediction; the plugin corrects the anchor after rendering.
+MAX_MARKUP_CHARS = 1000
 _IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK_RE = re.compile(r"\[(?P<text>[^\]]*)\]\([^)]*\)")
 _CODE_RE = re.compile(r"(?<!`)(`+)(?!`)(?P<code>.+?)(?<!`)\1(?!`)")
@@ -38,14 +44,17 @@ _ESCAPE_RE = re.compile(r"\\(?P<char>[\\`*_{}\[\]()#+\-.!|~=^$<>])")
 def strip_heading_markup(text: str) -> tuple[str, str | None]:
     """Return the heading's plain text as `toc` will see it, and an explicit id if any."""
     explicit_id = None
-    attr = _ATTR_LIST_RE.search(text)
+    attr = _attr_list(text)
     if attr:
-        id_match = _ATTR_ID_RE.search(attr.group("attrs"))
+        start, attrs = attr
+        id_match = _ATTR_ID_RE.search(attrs)
         if id_match:
             explicit_id = id_match.group("id")
-        text = text[: attr.start()]
-    text = _CLOSING_HASHES_RE.sub("", text)
+        text = text[:start]
+    text = _without_closing_hashes(text)
     text = INLINE_COMMENT_RE.sub("", text)
+    if len(text) > MAX_MARKUP_CHARS:
+        return " ".join(html.unescape(text).split()), explicit_id
     codes: list[str] = []
 
     def stash_code(match: re.Match[str]) -> str:
@@ -68,6 +77,32 @@ def strip_heading_markup(text: str) -> tuple[str, str | None]:
     text = re.sub(r"\x02(\d+)\x03", lambda m: codes[int(m.group(1))], text)
     # toc collapses runs of whitespace (its strip_tags does)
     return " ".join(html.unescape(text).split()), explicit_id
+
+
+def _attr_list(text: str) -> tuple[int, str] | None:
+    """(start, attributes) of `_ATTR_LIST_RE.search(text)`, without its quadratic search.
+
+    The list is the `{` after the last `}` but one (its attributes hold no `}`), up to a
+    final `}`; the match starts at the whitespace before that `{`.
+    """
+    body = text.rstrip()
+    if not body.endswith("}"):
+        return None
+    close = len(body) - 1
+    opener = body.find("{", body.rfind("}", 0, close) + 1, close)
+    if opener < 0:
+        return None
+    attrs = body[opener + 1 : close]
+    return len(body[:opener].rstrip()), attrs[1:] if attrs.startswith(":") else attrs
+
+
+def _without_closing_hashes(text: str) -> str:
+    """`_CLOSING_HASHES_RE.sub("", text)`, without its quadratic search."""
+    body = text.rstrip()
+    before = body.rstrip("#")
+    if before == body or (before and not before[-1].isspace()):
+        return text
+    return before.rstrip()
 
 
 class AnchorMaker:

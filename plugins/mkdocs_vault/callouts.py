@@ -29,7 +29,9 @@ from .grammar import mask_code_spans
 CALLOUT_HEADER_RE = re.compile(
     r"^[ \t]*\[!(?P<type>[^\]|\s]+)(?:\|(?P<meta>[^\]]*))?\]"  # [!type] or [!type|meta]
     r"(?P<fold>[+-]?)"  # - starts closed, + starts open
-    r"(?:[ \t]+(?P<title>.*?))?[ \t]*$"  # the optional title
+    # The optional title, up to its last character that is no space (`.*?` before
+    # `[ \t]*$` would be quadratic in a run of spaces inside the title).
+    r"(?:[ \t]+(?P<title>(?:[ \t]*[^ \t])*))?[ \t]*$"
 )
 
 # Obsidian's types and aliases → the Material admonition type with the same look.

@@ -42,8 +42,12 @@ BLOCK_ID_LINE_RE = re.compile(r"^[ \t]*\^(?P<id>[A-Za-z0-9-]+)[ \t]*$")
 SIZE_RE = re.compile(r"^(?P<width>\d+)(?:x(?P<height>\d+))?$")
 
 # ATX heading as Obsidian (and CommonMark) reads it: a space after the hashes
-# is required, so `#tag` at the start of a line stays a tag.
-ATX_HEADING_RE = re.compile(r"^ {0,3}(?P<hashes>#{1,6})(?:[ \t]+(?P<text>.*?))?[ \t]*$")
+# is required, so `#tag` at the start of a line stays a tag. The text ends at its last
+# character that is no space; read as `.*?` before `[ \t]*$` it would take time
+# quadratic in a run of spaces inside it (a 32 KB heading line: seconds).
+ATX_HEADING_RE = re.compile(
+    r"^ {0,3}(?P<hashes>#{1,6})(?:[ \t]+(?P<text>(?:[ \t]*[^ \t])*))?[ \t]*$"
+)
 
 # Code fence opener/closer (``` or ~~~, at least three).
 FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")

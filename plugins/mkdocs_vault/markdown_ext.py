@@ -106,7 +106,12 @@ class FenceOptionGuard(Preprocessor):
 class ObsidianHashHeaderProcessor(HashHeaderProcessor):
     """`# Heading` needs a space; `#tag` stays text."""
 
-    RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?=[ \t]|\n|$)(?P<header>(?:\\.|[^\\])*?)#*(?:\n|$)")
+    # The header group is Python-Markdown's own: a run of `#` is taken whole (only closing
+    # hashes end the header), so a long run costs linear, not quadratic, time.
+    RE = re.compile(
+        r"(?:^|\n)(?P<level>#{1,6})(?=[ \t]|\n|$)"
+        r"(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)"
+    )
 
 
 class CommentBlockProcessor(BlockProcessor):

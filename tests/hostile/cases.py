@@ -212,6 +212,25 @@ CASES: tuple[Case, ...] = (
         ),
         timeout=30,
     ),
+    # Regexes that read "text, then trailing spaces/hashes" lazily are quadratic in a run
+    # inside the text; a heading and a callout title of 40 KB took 23 s to build (now 1 s).
+    Case(
+        "long-runs-in-headings-and-callout-titles",
+        _home(
+            "# a" + " " * 40_000 + "b\n\n## a" + "#" * 40_000 + "b\n\n"
+            "> [!note] a" + " " * 40_000 + "b\n> body"
+        ),
+        (),
+        timeout=15,
+    ),
+    # A warning quoting a name of many `[[` (a tag is any YAML string) was formatted in
+    # time quadratic in them (100 KB: over 30 s; now 0.5 s).
+    Case(
+        "tag-of-many-brackets",
+        {"Home.md": "---\ntags:\n  - \"x' " + "[[" * 50_000 + '"\n---\n# Home\n'},
+        (("vault/Home.md:2", "is not a tag"),),
+        timeout=20,
+    ),
     # --- headings and anchors ------------------------------------------------------------
     Case(
         "headings-with-same-slug",
