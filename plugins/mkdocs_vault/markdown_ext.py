@@ -26,6 +26,7 @@ from __future__ import annotations
 import posixpath
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
@@ -47,6 +48,7 @@ from .grammar import (
     parse_target,
 )
 from .render import broken, relative_path
+from .render_guard import guard_convert
 from .resolve import Problem, block_anchor
 
 if TYPE_CHECKING:
@@ -59,16 +61,26 @@ _BLOCK_ID_CLASS = "vault-block-id"
 class VaultMarkdownExtension(Extension):
     """Registers the Obsidian processors; `get_renderer` returns the live renderer."""
 
-    def __init__(self, get_renderer, obsidian_headings: bool = True) -> None:
+    def __init__(
+        self,
+        get_renderer,
+        obsidian_headings: bool = True,
+        render_timeout: float = 0,
+        report_unrendered: Callable[[str, str], None] | None = None,
+    ) -> None:
         super().__init__()
         self.get_renderer = get_renderer
         self.obsidian_headings = obsidian_headings
+        self.render_timeout = render_timeout  # CPU seconds a page may take (0: no limit)
+        self.report_unrendered = report_unrendered or (lambda _reason, _hint: None)
 
     def extendMarkdown(self, md) -> None:  # noqa: N802 (Python-Markdown's name)
         """Register every processor with the priority explained in the module docstring."""
         renderer = self.get_renderer()
         if renderer is None or not renderer.stack:
             return  # Markdown built outside a page render (another plugin's): leave it plain
+        if not renderer.context.nested:  # a transclusion is part of its page's budget
+            guard_convert(md, self.render_timeout, self.report_unrendered)
         parser = md.parser
         # Ahead of superfences (25, raw fences 31.05): see `grammar.overloaded_fences`.
         md.preprocessors.register(FenceOptionGuard(md), "vault_fence_guard", 35)

@@ -137,6 +137,11 @@ class VaultConfig(base.Config):
     any other write fails on the block's line. Elsewhere writes into the vault are
     detected and reported instead."""
 
+    render_timeout = c.Type((int, float), default=60)
+    """CPU seconds a page may take to render (0: no limit). Python-Markdown reads some
+    runs of characters in quadratic time; past this a note is shown as plain text and
+    reported, so one hostile note cannot stall a build."""
+
     cache_dir = c.Type(str, default=".cache/mkdocs_vault")
     """Where results, figures and scratch folders live, relative to `mkdocs.yml`.
     Outside `docs_dir`, so `mkdocs serve` never sees them change."""
@@ -222,7 +227,12 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         toc = config.mdx_configs.get("toc", {})
         self.anchor_maker = AnchorMaker(toc.get("slugify"), toc.get("separator", "-"))
         config.markdown_extensions.append(
-            VaultMarkdownExtension(lambda: self.renderer, self.config.obsidian_headings)
+            VaultMarkdownExtension(
+                lambda: self.renderer,
+                self.config.obsidian_headings,
+                float(self.config.render_timeout),
+                self._report_unrendered,
+            )
         )
         config.markdown_extensions.append(TagsExtension(self._tag_state))
         if self.config.stylesheet:
@@ -238,6 +248,18 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         return config
 
     on_config = CombinedEvent(_offline_polyfill, _on_config)
+
+    def _report_unrendered(self, reason: str, hint: str) -> None:
+        """A page `render_guard` gave up on: say which, why, and what to look for."""
+        if self.renderer is None or not self.renderer.stack:
+            return
+        note = self.renderer.stack[0].note
+        self.diagnostics.report(
+            note.display_path,
+            note.scan.body_start if note.scan else 1,
+            f"note not rendered: {reason}; its source is shown as plain text",
+            hint,
+        )
 
     def _execution_enabled(self) -> bool:
         return self.config.execute and os.environ.get("MKDOCS_VAULT_EXECUTE", "1") != "0"

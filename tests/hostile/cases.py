@@ -49,6 +49,8 @@ class Case:
     execute: bool = False
     # Without the sandbox, a snippet's write does change the vault; it must be reported.
     changes_vault: bool = False
+    # Options for the `vault` plugin in this case's mkdocs.yml.
+    options: dict = field(default_factory=dict)
 
 
 def _home(body: str) -> dict[str, str]:
@@ -230,6 +232,28 @@ CASES: tuple[Case, ...] = (
         {"Home.md": "---\ntags:\n  - \"x' " + "[[" * 50_000 + '"\n---\n# Home\n'},
         (("vault/Home.md:2", "is not a tag"),),
         timeout=20,
+    ),
+    # Python-Markdown reads these in quadratic time (16,000 `[`: over 20 s); each would take
+    # hours. The per-page CPU budget (3 s here, 60 s by default) shows them as plain text.
+    *(
+        Case(
+            f"quadratic-{name}",
+            _home(unit * 200_000),
+            (("vault/Home.md:1", "note not rendered: rendering took more than 3 s"),),
+            options={"render_timeout": 3},
+        )
+        for name, unit in [
+            ("link-openers", "["),
+            ("footnote-openers", "[^"),
+            ("inline-html", "<a "),
+            ("math-openers", "\\("),
+            ("cdata", "x <![CDATA["),
+        ]
+    ),
+    Case(
+        "lists-nested-600-deep",
+        _home("".join("  " * depth + "- x\n" for depth in range(600))),
+        (("vault/Home.md:1", "note not rendered: its Markdown is nested too deeply"),),
     ),
     # --- headings and anchors ------------------------------------------------------------
     Case(

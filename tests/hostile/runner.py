@@ -60,7 +60,7 @@ def prepare(case: Case, root: Path) -> Path:
             path.write_text(content, encoding="utf-8", newline="")
     if case.make is not None:
         case.make(vault)
-    return write_config(root)
+    return write_config(root, plugins=({"vault": case.options} if case.options else "vault",))
 
 
 def command(config: Path) -> list[str]:

@@ -1,0 +1,72 @@
+"""A page that takes too long to render is shown as plain text, and the build goes on.
+
+Python-Markdown and its extensions read some constructs in time quadratic in their
+number: 16,000 `[` in a paragraph take over 20 s, a megabyte of them would take a day;
+runs of `<a `, `[^`, `\\(` or `<![CDATA[` are alike (measured per construct, see
+`tests/hostile/cases.py`), and lists nested a thousand deep overflow the stack. Guarding
+each construct would chase every extension's regexes; a budget of CPU time per page
+covers them all, including ones not found yet.
+
+The budget is CPU time of this process (`ITIMER_VIRTUAL`), not wall time: a page that
+waits for its snippets' results spends none, so slow snippets never trip it (they have
+their own time limit). Python delivers the timer's signal between bytecodes and inside
+a long regex match alike, so a runaway match is stopped where it is. The exception is a
+`BaseException`, so that no `except Exception` in an extension can swallow it.
+"""
+
+from __future__ import annotations
+
+import html
+import signal
+import threading
+from collections.abc import Callable
+
+Report = Callable[[str, str], None]  # why the page was not rendered, and what to do
+_SLOW_HINT = (
+    "look for very long runs of [, <, [^ or \\(: Python-Markdown's time grows with the "
+    "square of their length"
+)
+_DEEP_HINT = "nest lists and quotes less deeply"
+
+
+class RenderStopped(BaseException):
+    """Raised in the rendering thread when the page's CPU budget is spent."""
+
+
+def _stop(_signum, _frame) -> None:
+    raise RenderStopped
+
+
+def guard_convert(md, seconds: float, report: Report) -> None:
+    """Make `md.convert` give up after `seconds` of CPU time (or on a too-deep nesting),
+    returning the source as escaped text and calling `report` with the reason and a hint."""
+    convert = md.convert
+
+    def guarded(source: str) -> str:
+        timed = seconds > 0 and threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGVTALRM, _stop) if timed else None
+        if timed:
+            signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+        try:
+            return convert(source)
+        except RenderStopped:
+            reason = f"rendering took more than {seconds:g} s of CPU time and was stopped"
+            report(reason, _SLOW_HINT)
+        except RecursionError:
+            report("its Markdown is nested too deeply to render", _DEEP_HINT)
+        finally:
+            if timed:
+                signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+                signal.signal(signal.SIGVTALRM, previous)
+        return as_plain_text(source)
+
+    md.convert = guarded
+
+
+def as_plain_text(source: str) -> str:
+    """The note's source, escaped, in a block that says why it is shown this way."""
+    return (
+        '<div class="admonition failure vault-unrendered"><p class="admonition-title">'
+        "This note could not be rendered; its source is shown as written.</p>"
+        f"<pre><code>{html.escape(source)}</code></pre></div>"
+    )
