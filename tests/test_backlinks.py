@@ -171,3 +171,20 @@ def test_the_context_is_the_paragraph_or_item_holding_the_link(line, span):
         "| a | [[x]] |",
     ]
     assert paragraph_span(lines, line) == span
+
+
+def test_a_long_paragraph_is_read_only_around_its_first_mention(monkeypatch):
+    """Reading inline syntax is quadratic in unclosed openers (8,000 `![a](`: 15 s), so a
+    long paragraph is read only near the link; the pane shows 280 characters anyway."""
+    import mkdocs_vault.backlinks as backlinks
+
+    read = []
+    real = backlinks.readable
+    monkeypatch.setattr(
+        backlinks, "readable", lambda text, marked: read.append(text) or real(text, marked)
+    )
+    text = "![a](" * 8000 + " see [[Target]] here. " + "<a " * 8000
+    html = context_html(text, {"[[Target]]"})
+    assert len(read[0]) == 2 * backlinks.READ_AROUND_MENTION
+    assert '<span class="vault-mention">Target</span>' in html
+    assert html.startswith("…") and html.endswith("…")

@@ -55,7 +55,12 @@ def test_display_text_is_what_obsidian_shows(body, shown):
 
 @pytest.mark.parametrize(
     ("text", "size"),
-    [("300", (300, None)), ("300x200", (300, 200)), ("caption", (None, None)), (None, (None, None))],
+    [
+        ("300", (300, None)),
+        ("300x200", (300, 200)),
+        ("caption", (None, None)),
+        (None, (None, None)),
+    ],
 )
 def test_parse_size_reads_width_and_height(text, size):
     assert parse_size(text) == size
@@ -103,6 +108,11 @@ def test_relative_path_matches_posixpath_relpath(target, folder):
 
 
 # -- no super-linear regexes: each input took seconds (128 KB: over 20 s) before ----------
+# The bound is a hang guard, four times below the old time, not a speed goal (those live
+# in bench/): on a machine slow enough to miss it, the old patterns would take minutes.
+HANG = 5
+
+
 def _seconds(work) -> float:
     import time
 
@@ -129,7 +139,7 @@ def test_atx_heading_text_ends_at_its_last_non_space_in_linear_time(line, text):
 
     seconds = _seconds(lambda: ATX_HEADING_RE.match(line))
     assert ATX_HEADING_RE.match(line).group("text") == text
-    assert seconds < 1
+    assert seconds < HANG
 
 
 def test_hash_header_processor_reads_a_long_run_of_hashes_in_linear_time():
@@ -138,7 +148,7 @@ def test_hash_header_processor_reads_a_long_run_of_hashes_in_linear_time():
     pattern = ObsidianHashHeaderProcessor.RE
     assert pattern.search("# C# ##\n").group("header") == " C# "
     assert pattern.search("## a ## b\n").group("header") == " a ## b"
-    assert _seconds(lambda: pattern.search("# a" + "#" * LONG + "b")) < 1
+    assert _seconds(lambda: pattern.search("# a" + "#" * LONG + "b")) < HANG
 
 
 def test_callout_header_title_is_read_in_linear_time():
@@ -148,7 +158,7 @@ def test_callout_header_title_is_read_in_linear_time():
     seconds = _seconds(lambda: CALLOUT_HEADER_RE.match(line))
     assert CALLOUT_HEADER_RE.match(line).group("title") == "a" + " " * LONG + "b"
     assert CALLOUT_HEADER_RE.match("[!note]-  ").group("title") == ""
-    assert seconds < 1
+    assert seconds < HANG
 
 
 @pytest.mark.parametrize(
@@ -158,7 +168,7 @@ def test_callout_header_title_is_read_in_linear_time():
 def test_heading_anchor_prediction_takes_linear_time(heading):
     from mkdocs_vault.anchors import strip_heading_markup
 
-    assert _seconds(lambda: strip_heading_markup(heading)) < 1
+    assert _seconds(lambda: strip_heading_markup(heading)) < HANG
 
 
 @pytest.mark.parametrize(
@@ -182,4 +192,4 @@ def test_heading_anchor_prediction_reads_attr_lists_and_closing_hashes(heading, 
 def test_a_warning_quoting_a_name_of_many_quotes_is_formatted_in_linear_time(name):
     from mkdocs_vault.diagnostics import Diagnostic
 
-    assert _seconds(lambda: str(Diagnostic("vault/A.md", 3, f"note '{name}' not found"))) < 1
+    assert _seconds(lambda: str(Diagnostic("vault/A.md", 3, f"note '{name}' not found"))) < HANG

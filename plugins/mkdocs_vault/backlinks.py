@@ -33,6 +33,11 @@ log = get_plugin_logger(__name__)
 # the link, then to a window around it: the pane is for recognising, not reading.
 MAX_CONTEXT = 280
 
+# A paragraph longer than twice this is read only this far either side of its first
+# mention: `_INLINE_RE` takes time quadratic in unclosed openers (8,000 `![a](`: 15 s),
+# and the pane shows `MAX_CONTEXT` characters anyway.
+READ_AROUND_MENTION = 2000
+
 # Inline syntax that must become readable text, leftmost first, in one alternation.
 _INLINE_RE = re.compile(
     r"(?P<code>(?P<ticks>`+)(?P<code_text>.+?)(?P=ticks))"  # `code` keeps its text
@@ -328,14 +333,32 @@ def _slice(pieces: list[Piece], start: int, end: int, total: int) -> list[Piece]
     return _normalise_spaces(before + body + after)
 
 
+def _around_first_mention(text: str, marked: set[str]) -> tuple[str, bool, bool]:
+    """`text`, or the `READ_AROUND_MENTION` characters either side of its first mention;
+    and whether something was cut before and after."""
+    if len(text) <= 2 * READ_AROUND_MENTION:
+        return text, False, False
+    found = [index for raw in marked if (index := text.find(raw)) >= 0]
+    first = min(found, default=0)
+    start = max(0, first - READ_AROUND_MENTION)
+    end = min(len(text), first + READ_AROUND_MENTION)
+    return text[start:end], start > 0, end < len(text)
+
+
 def context_html(text: str, marked: set[str], math: bool = False) -> str:
     """A paragraph's Markdown → escaped, trimmed text with the links in `marked` highlighted.
 
     With `math` (the site typesets pymdownx.arithmatex output), `$x$` becomes the same
     `<span class="arithmatex">` a page carries, so it is typeset like the note's own math.
     """
+    text, cut_before, cut_after = _around_first_mention(text, marked)
+    pieces = trim(readable(text, marked))
+    if cut_before and pieces and pieces[0] != ("…", TEXT):
+        pieces.insert(0, ("…", TEXT))
+    if cut_after and pieces and pieces[-1] != ("…", TEXT):
+        pieces.append(("…", TEXT))
     out = []
-    for piece, kind in trim(readable(text, marked)):
+    for piece, kind in pieces:
         escaped = html.escape(piece, quote=False)
         if kind == MENTION:
             out.append(f'<span class="vault-mention">{escaped}</span>')
