@@ -95,3 +95,10 @@ def test_a_fence_opener_with_too_many_quoted_options_is_reported_on_its_line():
     assert [(line, message) for line, message, _hint in scan.problems] == [
         (6, "a code fence opener with 13 quoted options is shown as text")
     ]
+
+
+def test_an_overloaded_fence_is_found_on_its_line_whatever_the_line_ends():
+    opener = "```py " + 'a="x" ' * 13 + "!"
+    for newline in ("\n", "\r\n", "\r"):
+        scan = scan_note(newline.join(["# T", "", "text", opener, ""]))
+        assert [line for line, _message, _hint in scan.problems] == [4], repr(newline)

@@ -288,8 +288,11 @@ _FENCE_LINE_RE = re.compile(r"^[> \t]*(?:`{3,}|~{3,})[^\n]*", re.MULTILINE)
 _QUOTED_OPTION_RE = re.compile(r"""[A-Za-z][A-Za-z0-9_]*=["']""")
 
 
-def overloaded_fences(text: str) -> list[tuple[int, int]]:
-    """(0-based line, option count) of every fence opener with too many quoted options."""
+def overloaded_fences(lines: list[str]) -> list[tuple[int, int]]:
+    """(0-based index, option count) of every line of `lines` that opens a fence with too
+    many quoted options. Given lines, not text, so that the scanner (lines from
+    `split_lines`) and the page (Python-Markdown's lines) number them alike."""
+    text = "\n".join(lines)
     found = []
     line, counted_to = 0, 0
     for match in _FENCE_LINE_RE.finditer(text):

@@ -106,7 +106,7 @@ class FenceOptionGuard(Preprocessor):
     it (its regex would take exponential time); the scanner reports the line."""
 
     def run(self, lines: list[str]) -> list[str]:
-        overloaded = overloaded_fences("\n".join(lines))
+        overloaded = overloaded_fences(lines)
         if not overloaded:
             return lines
         lines = list(lines)

@@ -159,7 +159,7 @@ def scan_note(text: str) -> ScanResult:
         meta=meta, meta_error=meta_error, body_start=body_start, line_count=len(lines)
     )
 
-    for index, options in overloaded_fences(text):
+    for index, options in overloaded_fences(lines):
         result.problems.append(
             (
                 index + 1,
