@@ -75,7 +75,7 @@ def _pool_closed() -> None:
             stop()
 
 
-def _kill_group(process: BaseProcess) -> None:
+def _kill_worker_tree(process: BaseProcess) -> None:
     """Kill a worker with every process its block started (see `processes`), so a block
     stopped for its time limit leaves no child running on its own."""
     if process.pid is None:
@@ -142,7 +142,7 @@ class WorkerPool:
         for worker in workers:
             worker.process.join(timeout=5)
             if worker.process.is_alive():
-                _kill_group(worker.process)
+                _kill_worker_tree(worker.process)
                 worker.process.join()
             worker.connection.close()
         if started:
@@ -181,7 +181,7 @@ class WorkerPool:
         worker.ready = True
 
     def _replace(self, worker: _Worker, failed: bool = True) -> _Worker:
-        _kill_group(worker.process)
+        _kill_worker_tree(worker.process)
         worker.process.join()
         worker.connection.close()
         with self._lock:

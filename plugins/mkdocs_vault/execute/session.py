@@ -139,6 +139,7 @@ class ExecutionSession:
         if swept:
             log.debug(f"snippets: removed {swept} stale temporary cache files")
         cached = 0
+        writable: tuple[str, ...] | None = None  # decided once, at the first executable note
         for note in index.notes.values():
             if not note.published:
                 continue
@@ -146,7 +147,9 @@ class ExecutionSession:
             if planned is None:
                 continue
             self.notes[note.src_uri] = planned
-            job = self._job(planned)
+            if writable is None:
+                writable = self._writable_dirs()
+            job = self._job(planned, writable)
             found = self.cache.lookup_note(job.blocks, job.note_path, self.environment)
             if found.complete:
                 planned.results, planned.cached = found.cached, True
@@ -192,7 +195,7 @@ class ExecutionSession:
             blocks.append(PlannedBlock(code_block.code, block, error))
         return PlannedNote(note, blocks) if blocks else None
 
-    def _job(self, planned: PlannedNote) -> NoteJob:
+    def _job(self, planned: PlannedNote, writable_dirs: tuple[str, ...]) -> NoteJob:
         note = planned.note
         digest = hashlib.sha256(note.src_uri.encode()).hexdigest()[:16]
         note_dir = str(note.abs_path.parent) if note.abs_path else os.getcwd()
@@ -207,7 +210,7 @@ class ExecutionSession:
             import_path=self.snippets_parent,
             vault_dir=vault_dir,
             memory_mb=self.memory_mb,
-            writable_dirs=self._writable_dirs(),
+            writable_dirs=writable_dirs,
         )
 
     def _writable_dirs(self) -> tuple[str, ...]:
