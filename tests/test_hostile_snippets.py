@@ -7,6 +7,7 @@ import time
 
 import pytest
 from helpers import build_vault, run_build
+from hostile.runner import is_running
 from mkdocs_vault.execute.options import BlockOptions
 from mkdocs_vault.execute.pool import WorkerPool
 from mkdocs_vault.execute.runner import MAX_OUTPUT_CHARS, Block, NoteJob
@@ -173,15 +174,6 @@ def test_numpy_and_matplotlib_work_under_the_default_memory_limit(one_worker, tm
     assert len(results[0].figures) == 1
 
 
-def _running(pid: int) -> bool:
-    """Whether `pid` is a live process (a zombie waiting to be collected is not)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] not in "ZX"
-    except FileNotFoundError:
-        return False
-
-
 def _sandboxed(job, note_dir):
     """The job with its note in `note_dir`, its worker allowed to write only in scratch."""
     from dataclasses import replace
@@ -240,7 +232,7 @@ def test_processes_a_note_started_are_stopped_when_the_note_ends(one_worker, tmp
     assert first.error is None and second.error is None, (first.error, second.error)
     pids = [int(p) for p in second.stdout.split()]
     assert len(pids) == 3
-    assert not any(_running(pid) for pid in pids)
+    assert not any(is_running(pid) for pid in pids)
     assert one_worker.restarts == 0
 
 
@@ -258,9 +250,9 @@ def test_a_block_stopped_for_its_time_limit_takes_its_child_processes_with_it(tm
     pids = [int(p) for p in (tmp_path / "scratch-Hanging" / "pids").read_text().split()]
     assert len(pids) == 2
     deadline = time.monotonic() + 5
-    while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
+    while any(is_running(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not any(_running(pid) for pid in pids)
+    assert not any(is_running(pid) for pid in pids)
 
 
 def test_without_the_sandbox_a_subprocess_changing_the_vault_is_blamed_on_its_block(tmp_path):

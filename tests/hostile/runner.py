@@ -103,6 +103,15 @@ def run_case(case: Case, root: Path) -> Outcome:
     return outcome
 
 
+def is_running(pid: int) -> bool:
+    """Whether `pid` is a live process (a zombie waiting to be collected by init is not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] not in "ZX"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
 def lingering_processes(root: Path) -> list[int]:
     """Live processes whose command line carries `LINGER` (what hostile snippets start)
     and whose working folder is under `root` (this case's, not a neighbour's still building)."""
@@ -116,12 +125,10 @@ def lingering_processes(root: Path) -> list[int]:
             with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
                 if marker not in cmdline.read():
                     continue
-            with open(f"/proc/{entry}/stat") as stat:
-                state = stat.read().rsplit(")", 1)[1].split()[0]
             cwd = os.readlink(f"/proc/{entry}/cwd") + os.sep
         except OSError:
             continue  # gone meanwhile
-        if state not in "ZX" and cwd.startswith(inside):  # a zombie is dead, only uncollected
+        if cwd.startswith(inside) and is_running(int(entry)):
             found.append(int(entry))
     return found
 
