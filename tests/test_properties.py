@@ -605,3 +605,26 @@ def test_the_scanner_finds_a_link_exactly_where_the_page_shows_one(lines):
     shown = len([a for a in soup.find_all("a") if a.get_text() == "Target"])
     note = VAULT_RENDER.index.transient_note("sub/Page.md", text)
     assert len(note.occurrence_lines.get("[[Target]]", [])) == shown
+
+
+# The pattern warnings' names were once shortened with; `shorten_names` must find the same
+# names (leftmost first, a quote inside a word neither opening nor closing) in linear time.
+_QUOTED_NAME_SPEC = re.compile(r"(?<!\w)'(?P<quoted>[^\n]*?)'(?!\w)|\[\[(?P<link>[^\n]*?)\]\]")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab '[]\n_é", max_size=40))
+def test_warning_names_are_shortened_exactly_where_the_quoting_pattern_finds_them(text):
+    import mkdocs_vault.diagnostics as diagnostics
+
+    def spec(match: re.Match) -> str:
+        if match.group("link") is not None:
+            return f"[[{diagnostics.shorten(match.group('link'))}]]"
+        return f"'{diagnostics.shorten(match.group('quoted'))}'"
+
+    previous = diagnostics.MAX_NAME_CHARS
+    diagnostics.MAX_NAME_CHARS = 2  # so that short generated names get cut too
+    try:
+        assert diagnostics.shorten_names(text) == _QUOTED_NAME_SPEC.sub(spec, text)
+    finally:
+        diagnostics.MAX_NAME_CHARS = previous

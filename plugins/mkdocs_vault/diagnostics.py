@@ -25,10 +25,10 @@ _ESCAPED.update({c: f"\\u{c:04x}" for c in _BIDI})
 # long (a pasted paragraph in `[[...]]`): a warning keeps its start, enough to find it.
 MAX_NAME_CHARS = 120
 # What warnings quote: `'name'` (a quote inside a word, as in `it's`, neither opens nor
-# closes one) and `[[name]]` in hints. `shorten_names` finds exactly what
-# `_QUOTED_NAME_RE.sub` would, in linear time: the regex scans to the end of the line
-# from every quote that never closes (thousands of `'` in a name: seconds per warning).
-_QUOTED_NAME_RE = re.compile(r"(?<!\w)'(?P<quoted>[^\n]*?)'(?!\w)|\[\[(?P<link>[^\n]*?)\]\]")
+# closes one) and `[[name]]` in hints. `shorten_names` finds exactly what the regex
+#     (?<!\w)'(?P<quoted>[^\n]*?)'(?!\w)|\[\[(?P<link>[^\n]*?)\]\]
+# would, in linear time: the regex scans to the end of the line from every quote that
+# never closes (thousands of `'` in a name: seconds per warning).
 _WORD_RE = re.compile(r"\w")
 
 
@@ -58,7 +58,7 @@ def shorten(name: str) -> str:
 
 
 def shorten_names(text: str) -> str:
-    """`text` with every name it quotes shortened (`_QUOTED_NAME_RE.sub`, in linear time).
+    """`text` with every name it quotes shortened (the regex above, in linear time).
 
     Leftmost first, as the regex: a `'` not after a word character opens a name that the
     next `'` not before one on the same line closes; `[[` opens one the next `]]` closes.
