@@ -628,3 +628,17 @@ def test_warning_names_are_shortened_exactly_where_the_quoting_pattern_finds_the
         assert diagnostics.shorten_names(text) == _QUOTED_NAME_SPEC.sub(spec, text)
     finally:
         diagnostics.MAX_NAME_CHARS = previous
+
+
+_ATTR_LIST_SPEC = re.compile(r"\s*\{:?(?P<attrs>[^}]*)\}\s*$")
+_CLOSING_HASHES_SPEC = re.compile(r"(?:^|\s+)#+\s*$")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="a #{}:. \t", max_size=30))
+def test_heading_attr_lists_and_closing_hashes_are_read_as_their_patterns_read_them(text):
+    from mkdocs_vault.anchors import _attr_list, _without_closing_hashes
+
+    found = _ATTR_LIST_SPEC.search(text)
+    assert _attr_list(text) == (None if found is None else (found.start(), found.group("attrs")))
+    assert _without_closing_hashes(text) == _CLOSING_HASHES_SPEC.sub("", text)

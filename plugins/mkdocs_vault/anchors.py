@@ -22,12 +22,10 @@ from .grammar import INLINE_COMMENT_RE, WIKILINK_RE, display_text, parse_target
 
 Slugify = Callable[[str, str], str]
 
-# `{#custom-id .class}` or `{: #id }` at the end of a heading (attr_list): what
-# `_ATTR_LIST_RE.search` finds, `_attr_list` finds in linear time.
-_ATTR_LIST_RE = re.compile(r"\s*\{:?(?P<attrs>[^}]*)\}\s*$")
+# `{#custom-id .class}` or `{: #id }` at the end of a heading (attr_list): what the
+# regex `\s*\{:?(?P<attrs>[^}]*)\}\s*$` finds, `_attr_list` finds in linear time.
 _ATTR_ID_RE = re.compile(r"(?:^|\s)#(?P<id>[^\s}]+)")
 # Closing hashes, `(?:^|\s+)#+\s*$`; removed by `_without_closing_hashes` in linear time.
-_CLOSING_HASHES_RE = re.compile(r"(?:^|\s+)#+\s*$")
 # The patterns below look for a closer from every opener, which is quadratic in a heading
 # of thousands of unclosed openers (`**a **a …`, 8 KB: a second). A heading longer than
 # this keeps its markup in the prediction; the plugin corrects the anchor after rendering.
@@ -80,7 +78,7 @@ def strip_heading_markup(text: str) -> tuple[str, str | None]:
 
 
 def _attr_list(text: str) -> tuple[int, str] | None:
-    """(start, attributes) of `_ATTR_LIST_RE.search(text)`, without its quadratic search.
+    """(start, attributes) of the attr-list regex's search, without its quadratic search.
 
     The list is the `{` after the last `}` but one (its attributes hold no `}`), up to a
     final `}`; the match starts at the whitespace before that `{`.
@@ -97,7 +95,7 @@ def _attr_list(text: str) -> tuple[int, str] | None:
 
 
 def _without_closing_hashes(text: str) -> str:
-    """`_CLOSING_HASHES_RE.sub("", text)`, without its quadratic search."""
+    """The text without closing hashes (the regex above's `sub`), in linear time."""
     body = text.rstrip()
     before = body.rstrip("#")
     if before == body or (before and not before[-1].isspace()):
