@@ -294,3 +294,21 @@ def test_a_vault_change_during_parallel_blocks_is_blamed_on_each_block_then_runn
     change = Change("data.csv", "changed", when_ns=1_550_000_000)
     assert blame(change, [shell, quiet, later]) == [shell, quiet]
     assert blame(Change("data.csv", "changed", 2_900_000_000), [shell, quiet, later]) == []
+
+
+def test_without_the_sandbox_a_change_no_block_can_be_dated_to_is_reported_on_the_file(tmp_path):
+    from helpers import write_config, write_vault
+
+    # `touch -d` backdates the new file to 2001: inside no block's run.
+    code = (
+        "import subprocess\nsubprocess.run(['touch', '-d', '2001-01-01', 'old.txt'], cwd=NOTE_DIR)"
+    )
+    write_vault(
+        tmp_path / "notes", {"Backdated.md": f"# Backdated\n\n```python exec\n{code}\n```\n"}
+    )
+    extra = {"docs_dir": "notes/vault", "plugins": [{"vault": {"exec_sandbox": False}}]}
+    build = run_build(write_config(tmp_path, extra=extra))
+    assert build.warnings == [
+        "mkdocs_vault: notes/vault/old.txt:1: changed while snippets ran, at a time no block "
+        "was running (write to the working directory (scratch) instead)"
+    ]

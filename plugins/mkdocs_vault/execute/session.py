@@ -101,6 +101,7 @@ class ExecutionSession:
         self._count_lock = threading.Lock()
         # Unsandboxed builds only: the vault before the first block ran, and every block run.
         self._vault_root: str | None = None
+        self._vault_shown = ""  # how warnings name the vault folder (`vault/`), from a note
         self._vault_before: dict | None = None
         self._runs: list[tuple[Run, tuple[str, ...]]] = []
 
@@ -164,6 +165,7 @@ class ExecutionSession:
             self.waiting_blocks += len(job.blocks) - job.start
             if self._vault_before is None and not job.writable_dirs and job.vault_dir:
                 self._vault_root = job.vault_dir  # see `vault_changes`
+                self._vault_shown = note.display_path[: -len(note.src_uri)]
                 self._vault_before = fingerprint(job.vault_dir)
             pool = self._ensure_pool()
             assert self._threads is not None
@@ -288,9 +290,8 @@ class ExecutionSession:
                 )
                 found.append((run.note_path, run.line, message, hint))
             if not culprits:
-                vault_name = os.path.basename(self._vault_root.rstrip(os.sep))
                 message = "changed while snippets ran, at a time no block was running"
-                found.append((f"{vault_name}/{change.path}", 1, message, hint))
+                found.append((f"{self._vault_shown}{change.path}", 1, message, hint))
         self._vault_before = None  # reported once
         return found
 
