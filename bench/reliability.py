@@ -31,9 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from hostile.cases import CASES  # noqa: E402 (the tests folder is put on the path above)
+from hostile.corpus import ALL_CASES  # noqa: E402 (the tests folder is put on the path above)
 from hostile.runner import command, run_case  # noqa: E402
-from hostile.snippet_cases import SNIPPET_CASES  # noqa: E402
 from machine import machine_line, versions_line  # noqa: E402
 from mkdocs_vault.execute.sandbox import abi_version  # noqa: E402
 
@@ -61,8 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     only = {name for name in args.only.split(",") if name}
     skip = {name for name in args.skip.split(",") if name}
-    every = CASES + SNIPPET_CASES
-    cases = [c for c in every if (not only or c.name in only) and c.name not in skip]
+    cases = [c for c in ALL_CASES if (not only or c.name in only) and c.name not in skip]
 
     print_machine()
     print()

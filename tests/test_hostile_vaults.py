@@ -15,25 +15,30 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hostile.cases import CASES, SECRET_MARKER, Case
+from hostile.cases import CASES, SECRET_MARKER, Case, payload
+from hostile.corpus import ALL_CASES
 from hostile.runner import Outcome, run_case
-from hostile.snippet_cases import LINGER, SNIPPET_CASES
+from hostile.snippet_cases import LINGER
 from mkdocs_vault.confine import escaping_symlink
 from mkdocs_vault.diagnostics import Diagnostic
 from mkdocs_vault.scan import MAX_FRONT_MATTER_VALUES, parse_front_matter
 
 
 @pytest.fixture(scope="module")
-def outcomes(tmp_path_factory) -> dict[str, Outcome]:
-    """Every case built once; the biggest first so the slow ones overlap the rest."""
-    ordered = sorted(ALL_CASES, key=lambda case: -case.timeout)
+def outcomes(request, tmp_path_factory) -> dict[str, Outcome]:
+    """Every selected case built once; the biggest first so the slow ones overlap the rest."""
+    selected = {
+        item.callspec.params["case"].name
+        for item in request.session.items
+        if "case" in getattr(getattr(item, "callspec", None), "params", {})
+    }
+    chosen = [case for case in ALL_CASES if case.name in selected]
+    ordered = sorted(chosen, key=lambda case: -case.timeout)
     roots = {case.name: tmp_path_factory.mktemp(case.name[:40]) for case in ordered}
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = pool.map(lambda case: run_case(case, roots[case.name]), ordered)
         return {outcome.case.name: outcome for outcome in results}
 
-
-ALL_CASES = CASES + SNIPPET_CASES
 
 
 def test_corpus_has_at_least_forty_distinct_cases():
@@ -80,6 +85,18 @@ def test_checker_notices_a_process_left_running(tmp_path):
         straggler.kill()
         straggler.wait()
     assert problems == [f"processes left running after the build: [{straggler.pid}]"]
+
+
+@pytest.mark.browser
+def test_checker_notices_a_payload_that_runs_in_the_browser(tmp_path):
+    case = Case(
+        "probe",
+        {"Home.md": f"# Home\n\n{payload('body')}\n"},
+        options={"trust_html": True},
+        browser=True,
+    )
+    problems = _problems_of(case, tmp_path)
+    assert problems == ["a vault's script ran in the browser: [\"Home/index.html: payload 'body' ran\"]"]
 
 
 def test_checker_stops_a_build_at_its_time_limit(tmp_path):

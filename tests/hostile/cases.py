@@ -51,6 +51,23 @@ class Case:
     changes_vault: bool = False
     # Options for the `vault` plugin in this case's mkdocs.yml.
     options: dict = field(default_factory=dict)
+    # The theme, further plugins (listed after `vault`) and other mkdocs.yml keys.
+    theme: str = "mkdocs"
+    plugins: tuple = ()
+    config: dict = field(default_factory=dict)
+    # Open every page of the site in chromium (hover its links, search for `search`) and
+    # check that no payload of the vault ran: see `payload()` and `hostile/browser_check.py`.
+    browser: bool = False
+    search: str = ""
+
+
+# What a script-injection payload sets when it runs in a reader's browser.
+PAYLOAD_GLOBAL = "__vaultPayloadRan"
+
+
+def payload(tag: str = "1", quote: str = '"') -> str:
+    """An `<img>` whose error handler records `tag` in `window.PAYLOAD_GLOBAL` if it runs."""
+    return f"<img src=x onerror={quote}window.{PAYLOAD_GLOBAL}='{tag}'{quote}>"
 
 
 def _home(body: str) -> dict[str, str]:

@@ -37,6 +37,7 @@ class Outcome:
     stderr: str = ""
     leaked: list[str] = field(default_factory=list)  # site files holding a forbidden string
     left_running: list[int] = field(default_factory=list)  # processes a snippet left behind
+    payload_ran: list[str] = field(default_factory=list)  # where chromium ran a vault's script
     vault_unchanged: bool = True
     problems: list[str] = field(default_factory=list)
 
@@ -60,7 +61,10 @@ def prepare(case: Case, root: Path) -> Path:
             path.write_text(content, encoding="utf-8", newline="")
     if case.make is not None:
         case.make(vault)
-    return write_config(root, plugins=({"vault": case.options} if case.options else "vault",))
+    vault_entry = {"vault": case.options} if case.options else "vault"
+    return write_config(
+        root, theme=case.theme, plugins=(vault_entry, *case.plugins), extra=case.config or None
+    )
 
 
 def command(config: Path) -> list[str]:
@@ -99,6 +103,10 @@ def run_case(case: Case, root: Path) -> Outcome:
     outcome.leaked = _leaks(root / "site")
     outcome.vault_unchanged = tree_digest(vault) == before
     outcome.left_running = lingering_processes(root)
+    if case.browser and returncode == 0:
+        from hostile.browser_check import payloads_run
+
+        outcome.payload_ran = payloads_run(root / "site", case.search)
     outcome.problems = _problems(outcome)
     return outcome
 
@@ -178,6 +186,8 @@ def _problems(outcome: Outcome) -> list[str]:
         problems.append(f"outside content reached the site: {outcome.leaked}")
     if not outcome.vault_unchanged and not outcome.case.changes_vault:
         problems.append("the build changed the vault")
+    if outcome.payload_ran:
+        problems.append(f"a vault's script ran in the browser: {outcome.payload_ran}")
     if outcome.left_running:
         problems.append(f"processes left running after the build: {outcome.left_running}")
     return problems
