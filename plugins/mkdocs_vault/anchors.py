@@ -7,6 +7,7 @@ heading, so we reproduce that plain text from the source instead, with the
 same slugify callable and separator that `mkdocs.yml` gives `toc`.
 The plugin double-checks the prediction against each page's real toc after
 rendering and corrects any link whose anchor turned out different.
+Every id goes through `ids.safe_id`, as the page's ids do after `toc` (`ids.py`).
 """
 
 from __future__ import annotations
@@ -15,16 +16,18 @@ import html
 import re
 from collections.abc import Callable, Iterable
 
+from markdown.extensions.attr_list import get_attrs_and_remainder
 from markdown.extensions.toc import slugify as default_slugify
 from markdown.extensions.toc import unique
 
 from .grammar import INLINE_COMMENT_RE, WIKILINK_RE, display_text, parse_target
+from .ids import safe_id
 
 Slugify = Callable[[str, str], str]
 
-# `{#custom-id .class}` or `{: #id }` at the end of a heading (attr_list): what the
-# regex `\s*\{:?(?P<attrs>[^}]*)\}\s*$` finds, `_attr_list` finds in linear time.
-_ATTR_ID_RE = re.compile(r"(?:^|\s)#(?P<id>[^\s}]+)")
+# `{#custom-id .class}`, `{: #id }` or `{id="x"}` at the end of a heading (attr_list): what
+# the regex `\s*\{:?(?P<attrs>[^}]*)\}\s*$` finds, `_attr_list` finds in linear time; its
+# attributes are read by attr_list's own parser (the last id wins, as it assigns them).
 # Closing hashes, `(?:^|\s+)#+\s*$`; removed by `_without_closing_hashes` in linear time.
 # The patterns below look for a closer from every opener, which is quadratic in a heading
 # of thousands of unclosed openers (`**a **a …`, 8 KB: a second). A heading longer than
@@ -40,14 +43,17 @@ _ESCAPE_RE = re.compile(r"\\(?P<char>[\\`*_{}\[\]()#+\-.!|~=^$<>])")
 
 
 def strip_heading_markup(text: str) -> tuple[str, str | None]:
-    """Return the heading's plain text as `toc` will see it, and an explicit id if any."""
+    """Return the heading's plain text as `toc` will see it, and an explicit id if any.
+
+    The id is the one written (`ids.safe_id` makes it the one published).
+    """
     explicit_id = None
     attr = _attr_list(text)
     if attr:
         start, attrs = attr
-        id_match = _ATTR_ID_RE.search(attrs)
-        if id_match:
-            explicit_id = id_match.group("id")
+        for key, value in get_attrs_and_remainder(attrs)[0]:
+            if key == "id" and value:
+                explicit_id = value
         text = text[:start]
     text = _without_closing_hashes(text)
     text = INLINE_COMMENT_RE.sub("", text)
@@ -119,9 +125,9 @@ class AnchorMaker:
             plain, explicit = strip_heading_markup(raw)
             if explicit:
                 used.add(explicit)
-                result.append(explicit)
+                result.append(safe_id(explicit))
                 continue
-            result.append(unique(self.slugify(plain, self.separator), used, counters))
+            result.append(safe_id(unique(self.slugify(plain, self.separator), used, counters)))
         return result
 
     def slug(self, text: str) -> str:

@@ -39,6 +39,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from .anchors import AnchorMaker
+from .attachments import inert_attachments
 from .backlinks import LinkLedger, backlinks_html
 from .confine import escaping_symlink
 from .cssclasses import add_classes, page_classes
@@ -57,6 +58,7 @@ from .graph import (
     graph_script,
     local_graph_html,
 )
+from .ids import SafeIdsExtension, line_of, safe_id
 from .index import Note, VaultIndex
 from .markdown_ext import VaultMarkdownExtension
 from .properties import list_items
@@ -235,6 +237,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             )
         )
         config.markdown_extensions.append(TagsExtension(self._tag_state))
+        config.markdown_extensions.append(SafeIdsExtension(self._report_unsafe_id))
         if self.config.stylesheet:
             for name, kind in SITE_ASSETS:
                 uri = f"assets/mkdocs_vault/{name}"
@@ -260,6 +263,15 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             f"note not rendered: {reason}; its source is shown as plain text",
             hint,
         )
+
+    def _report_unsafe_id(self, raw: str, published: str, heading: bool) -> None:
+        """An id that could break out of an attribute (`ids.py`), at the line it is written."""
+        note = self._origin_note()
+        if note is not None:
+            line = line_of(note.lines, raw, note.scan.body_start)
+            kind = "heading id" if heading else "id"
+            message = f"{kind} '{raw}' holds characters an id cannot carry; published as '{published}'"
+            self.diagnostics.report(note.display_path, line, message, "use letters, digits, - and _")
 
     def _execution_enabled(self) -> bool:
         return self.config.execute and os.environ.get("MKDOCS_VAULT_EXECUTE", "1") != "0"
@@ -388,6 +400,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                 index.add_attachment(file.src_uri)
         for file in unpublished:
             files.remove(file)
+        inert = inert_attachments(files, config.docs_dir, base_dir, self.diagnostics.report)
         if self.config.stylesheet:
             for name, _kind in SITE_ASSETS:
                 uri = f"assets/mkdocs_vault/{name}"
@@ -412,6 +425,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             markdown_factory=self._nested_markdown,
             max_embed_depth=self.config.max_embed_depth,
         )
+        self.renderer.inert_attachments = inert
         if self.outputs is not None and self._execution_enabled():
             self.renderer.generated_embed = self.outputs.embed
         self.ledger.reset(index.notes, math="pymdownx.arithmatex" in config.markdown_extensions)
@@ -645,7 +659,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                     (i for i, h in enumerate(note.headings) if h.anchor == anchor), None
                 )
                 actual = real_headings[position] if position is not None else None
-            if actual:
+            if actual and actual == safe_id(actual):  # printed into href="…": never raw
                 self._corrections.setdefault(target_uri, {})[anchor] = actual
                 log.debug("anchor %s#%s corrected to #%s", target_uri, anchor, actual)
             else:

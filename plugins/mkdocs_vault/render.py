@@ -84,6 +84,8 @@ class LinkRenderer:
         # `(raw, target, attachment src_uri or None, note, line) → HTML or None`: embeds of a
         # block's generated output show this build's figure (execute/outputs.py).
         self.generated_embed = None
+        # Attachments published as plain text (`attachments.py`): an embed links to them.
+        self.inert_attachments: set[str] = set()
 
     # -- page lifecycle -----------------------------------------------------------------
     def begin_page(self, note: Note, page_file: File | None) -> None:
@@ -215,7 +217,7 @@ class LinkRenderer:
             for token in (_CLASS_TOKEN_RE.sub("-", h).strip("-") for h in target.headings)
             if token
         ]
-        if extension in IMAGE_EXTENSIONS:
+        if extension in IMAGE_EXTENSIONS and attachment.src_uri not in self.inert_attachments:
             text = target.text
             alt = attachment.name
             if text and "|" in text:

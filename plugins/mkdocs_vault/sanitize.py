@@ -13,6 +13,10 @@ input spans, Pygments' spans and line anchors, footnotes, tables, details/summar
 `<iframe>` is dropped (Obsidian shows embedded pages; a published site should not frame
 what an unknown author chose), as are `<style>`, `<form>` and `<object>`.
 
+Ids and names survive, made safe by `ids.safe_reference`: one that the theme or our
+scripts look up (`__config`, `mkdocsVaultGraph`) is prefixed, so a note's element can
+never stand in for the site's own (`ids.py`); labels and ARIA references follow.
+
 HTML a block vouches for (`#| html: trusted`) must survive the page's sanitizing:
 `TrustedHtml` swaps it for an unguessable text token before, and back after.
 """
@@ -24,6 +28,8 @@ import secrets
 
 import nh3
 from mkdocs.plugins import get_plugin_logger
+
+from .ids import ID_ATTRIBUTES, ID_LIST_ATTRIBUTES, safe_reference
 
 log = get_plugin_logger(__name__)
 
@@ -55,6 +61,14 @@ ATTRIBUTES |= {tag: attrs for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items() if ta
 # Relative URLs (our links, figures, anchors) always pass; of absolute ones only these.
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
+_ID_VALUED = ID_ATTRIBUTES | ID_LIST_ATTRIBUTES
+
+
+def _safe_ids(tag: str, attribute: str, value: str) -> str:
+    """nh3's attribute filter: ids (and what refers to them) that shadow nothing."""
+    return safe_reference(attribute, value) if attribute in _ID_VALUED else value
+
+
 _CLEANER = nh3.Cleaner(
     tags=TAGS,
     clean_content_tags={"script", "style"},
@@ -63,6 +77,7 @@ _CLEANER = nh3.Cleaner(
     url_schemes=URL_SCHEMES,
     link_rel=None,  # nh3 would add rel="noopener noreferrer" to every link, ours included
     strip_comments=False,  # comments are inert; plugins (and our own markers) use them
+    attribute_filter=_safe_ids,
 )
 
 
