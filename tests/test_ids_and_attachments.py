@@ -201,3 +201,18 @@ def test_the_local_graph_draws_although_a_note_has_an_element_named_like_its_dat
         )
         assert sorted(shown) == ["Home.md", "Other.md"]
         assert problems.items == [], problems.items
+
+
+def test_scripts_mkdocs_yml_names_and_trusted_vaults_keep_their_attachments(tmp_path):
+    notes = {"Home.md": "# Home\n\n[[page.html]]\n", "page.html": "<p>x</p>", "js/extra.js": "x()"}
+    build = build_vault(tmp_path / "named", notes, extra={"extra_javascript": ["js/extra.js"]})
+    assert (build.site / "js/extra.js").read_text() == "x()"  # the site owner's script
+    assert not (build.site / "page.html").exists()
+    assert [w for w in build.warnings if "would run script" in w] == [
+        "mkdocs_vault: vault/page.html:1: attachment would run script in a reader's browser (an"
+        " HTML document); published as plain text 'page.html.txt' (link a note instead, or"
+        " rename it to .txt in the vault if its source is meant to be read)"
+    ]
+    trusted = build_vault(tmp_path / "trusted", notes, plugins=({"vault": {"trust_html": True}},))
+    assert trusted.warnings == []
+    assert (trusted.site / "page.html").exists()

@@ -13,6 +13,9 @@ embeds to it lead there (MkDocs maps them through the file's URL), a reader gets
 source, and the build says so at the attachment's own path. An SVG without any script
 stays an ordinary image (`![[x.svg]]` renders an `<img>`, where no SVG script runs
 anyway); it is judged by parsing it, as the browser would, not by its name.
+
+What `mkdocs.yml` itself names (`extra_javascript`, `extra_css`, `extra_templates`) is the
+site owner's, not a note's, and is left as it is; so is everything with `trust_html`.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from pathlib import Path
 
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
 # Documents and scripts by their very kind: whatever they hold, a browser runs them.
@@ -110,18 +114,21 @@ def _local(name: str) -> str:
 
 
 def inert_attachments(
-    files: Files, docs_dir: str, base_dir: Path, report: Callable[[str, int, str, str], None]
+    files: Files, config: MkDocsConfig, base_dir: Path, report: Callable[[str, int, str, str], None]
 ) -> set[str]:
     """Publish each active attachment of the vault as plain text; their `src_uri`s.
 
     Only files of the vault are looked at: the theme's and ours are the site's own.
     """
-    vault = os.path.normpath(docs_dir)
+    vault = os.path.normpath(config.docs_dir)
+    owned = _named_in_config(config)
     inert: set[str] = set()
     for file in list(files):
         if file.is_documentation_page() or file.abs_src_path is None:
             continue
         if file.src_dir is None or os.path.normpath(file.src_dir) != vault:
+            continue
+        if file.src_uri in owned or file.inclusion.is_excluded():
             continue
         extension = file.src_uri.rpartition(".")[2].lower() if "." in file.src_uri else ""
         reason = active_reason(Path(file.abs_src_path), extension)
@@ -147,3 +154,10 @@ def inert_attachments(
             _HINT.get(extension, _DEFAULT_HINT),
         )
     return inert
+
+
+def _named_in_config(config: MkDocsConfig) -> set[str]:
+    """Vault paths that `mkdocs.yml` names as the site's own scripts, styles and templates."""
+    named = [getattr(item, "path", item) for item in config.extra_javascript]
+    named += list(config.extra_css) + list(config.extra_templates)
+    return {posixpath.normpath(str(name)).lstrip("/") for name in named}

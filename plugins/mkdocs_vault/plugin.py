@@ -182,10 +182,12 @@ class VaultConfig(base.Config):
     A note of the vault at that path is kept and the page is not generated (a warning says so)."""
 
     trust_html = c.Type(bool, default=False)
-    """Publish raw HTML in notes (and snippets' `_repr_html_`) exactly as written. Off, the
-    default: the content of every page is sanitized as Obsidian does (`sanitize.py`), so a
-    vault from someone else cannot put scripts, event handlers or `javascript:` links on
-    the site; a block marked `#| html: trusted` is still published as it is."""
+    """Publish raw HTML in notes (and snippets' `_repr_html_`) exactly as written, and
+    attachments a browser would run (`.html`, `.js`, SVG with scripts) as they are. Off,
+    the default: the content of every page is sanitized as Obsidian does (`sanitize.py`),
+    so a vault from someone else cannot put scripts, event handlers or `javascript:` links
+    on the site, and those attachments are published as plain text (`attachments.py`); a
+    block marked `#| html: trusted` is still published as it is."""
 
 
 class VaultPlugin(BasePlugin[VaultConfig]):
@@ -400,7 +402,9 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                 index.add_attachment(file.src_uri)
         for file in unpublished:
             files.remove(file)
-        inert = inert_attachments(files, config.docs_dir, base_dir, self.diagnostics.report)
+        inert = set()
+        if not self.config.trust_html:
+            inert = inert_attachments(files, config, base_dir, self.diagnostics.report)
         if self.config.stylesheet:
             for name, _kind in SITE_ASSETS:
                 uri = f"assets/mkdocs_vault/{name}"
