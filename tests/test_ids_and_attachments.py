@@ -49,6 +49,7 @@ def test_the_sanitizer_prefixes_shadowing_ids_and_what_refers_to_them():
         '<label for="__config">x</label><span aria-labelledby="a __drawer">y</span>'
         '<a name="mkdocsVaultGraph">z</a><p id="own-note-id">kept</p>'
         '<input id="__tabbed_1_1" name="__tabbed_1" type="radio">'
+        '<div data-md-component="announce" data-kept="1">x</div>'
     )
     assert 'id="__config"' not in html
     assert f'<div id="{USER_PREFIX}__config">' in html
@@ -57,6 +58,7 @@ def test_the_sanitizer_prefixes_shadowing_ids_and_what_refers_to_them():
     assert f'name="{USER_PREFIX}mkdocsVaultGraph"' in html
     assert 'id="own-note-id"' in html
     assert 'id="__tabbed_1_1" name="__tabbed_1"' in html
+    assert '<div data-kept="1">x</div>' in html  # Material's component names are dropped
 
 
 @pytest.mark.parametrize(

@@ -60,7 +60,9 @@ _HINT = {
     "svg": "remove its scripts, event handlers and foreignObject to show it as an image",
     "js": "rename it to .txt in the vault if its source is meant to be read",
 }
-_DEFAULT_HINT = "link a note instead, or rename it to .txt in the vault if its source is meant to be read"
+_DEFAULT_HINT = (
+    "link a note instead, or rename it to .txt in the vault if its source is meant to be read"
+)
 
 
 def active_reason(path: Path, extension: str) -> str | None:

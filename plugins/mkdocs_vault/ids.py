@@ -163,6 +163,13 @@ class SafeIdsExtension(Extension):
         md.treeprocessors.register(SafeIdsTreeprocessor(md, self.report), "vault_safe_ids", 5)
 
 
+def unsafe_id_problem(raw: str, published: str, heading: bool) -> tuple[str, str]:
+    """The message and hint for an id that held unsafe characters."""
+    kind = "heading id" if heading else "id"
+    message = f"{kind} '{raw}' holds characters an id cannot carry; published as '{published}'"
+    return message, "use letters, digits, - and _"
+
+
 def line_of(lines: list[str], raw: str, default: int) -> int:
     """The first 1-based line of `lines` that holds `raw` (where an id was written)."""
     return next((number for number, line in enumerate(lines, 1) if raw in line), default)

@@ -58,7 +58,7 @@ from .graph import (
     graph_script,
     local_graph_html,
 )
-from .ids import SafeIdsExtension, line_of, safe_id
+from .ids import SafeIdsExtension, line_of, safe_id, unsafe_id_problem
 from .index import Note, VaultIndex
 from .markdown_ext import VaultMarkdownExtension
 from .properties import list_items
@@ -270,10 +270,9 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         """An id that could break out of an attribute (`ids.py`), at the line it is written."""
         note = self._origin_note()
         if note is not None:
+            message, hint = unsafe_id_problem(raw, published, heading)
             line = line_of(note.lines, raw, note.scan.body_start)
-            kind = "heading id" if heading else "id"
-            message = f"{kind} '{raw}' holds characters an id cannot carry; published as '{published}'"
-            self.diagnostics.report(note.display_path, line, message, "use letters, digits, - and _")
+            self.diagnostics.report(note.display_path, line, message, hint)
 
     def _execution_enabled(self) -> bool:
         return self.config.execute and os.environ.get("MKDOCS_VAULT_EXECUTE", "1") != "0"

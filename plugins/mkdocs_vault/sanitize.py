@@ -16,6 +16,8 @@ what an unknown author chose), as are `<style>`, `<form>` and `<object>`.
 Ids and names survive, made safe by `ids.safe_reference`: one that the theme or our
 scripts look up (`__config`, `mkdocsVaultGraph`) is prefixed, so a note's element can
 never stand in for the site's own (`ids.py`); labels and ARIA references follow.
+`data-md-*` attributes are dropped: Material finds its components by
+`data-md-component` (all of them, for some), so a note's element must not carry one.
 
 HTML a block vouches for (`#| html: trusted`) must survive the page's sanitizing:
 `TrustedHtml` swaps it for an unguessable text token before, and back after.
@@ -62,11 +64,14 @@ ATTRIBUTES |= {tag: attrs for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items() if ta
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 _ID_VALUED = ID_ATTRIBUTES | ID_LIST_ATTRIBUTES
+_THEME_DATA = "data-md-"  # Material's: `data-md-component`, `data-md-state`, …
 
 
 def _safe_ids(tag: str, attribute: str, value: str) -> str:
     """nh3's attribute filter: ids (and what refers to them) that shadow nothing."""
-    return safe_reference(attribute, value) if attribute in _ID_VALUED else value
+    if attribute in _ID_VALUED:
+        return safe_reference(attribute, value)
+    return None if attribute.startswith(_THEME_DATA) else value
 
 
 _CLEANER = nh3.Cleaner(
