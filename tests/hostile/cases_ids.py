@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hostile.cases import PAYLOAD_GLOBAL, Case, payload
+from hostile.cases import PAYLOAD_GLOBAL, Case
 
 # An attribute-list id that closes the `href` the table of contents prints it in and adds
 # a handler that runs on its own (autofocus): no hover or click needed.
@@ -94,15 +94,14 @@ IDS_CASES: tuple[Case, ...] = (
         browser=True,
     ),
     Case(
-        "svg-with-script",
-        {"Home.md": "# Home\n\n![[evil.svg]] and [[evil.svg]]\n", "evil.svg": _SCRIPT_SVG},
-        (("vault/evil.svg:1", _ACTIVE),),
-        browser=True,
-    ),
-    Case(
-        "svg-with-onload",
-        {"Home.md": "# Home\n\n![[evil.svg]] and [[evil.svg]]\n", "evil.svg": _ONLOAD_SVG},
-        (("vault/evil.svg:1", _ACTIVE),),
+        # Both kinds in one build (each file is opened on its own): a <script>, an onload.
+        "svg-with-script-or-onload",
+        {
+            "Home.md": "# Home\n\n![[evil.svg]] [[evil.svg]] ![[onload.svg]] [[onload.svg]]\n",
+            "evil.svg": _SCRIPT_SVG,
+            "onload.svg": _ONLOAD_SVG,
+        },
+        (("vault/evil.svg:1", _ACTIVE), ("vault/onload.svg:1", _ACTIVE)),
         browser=True,
     ),
     Case(
@@ -115,15 +114,5 @@ IDS_CASES: tuple[Case, ...] = (
         "js-attachment",
         {"Home.md": "# Home\n\n[[tool.js]]\n", "tool.js": f"window.{PAYLOAD_GLOBAL}='js';\n"},
         (("vault/tool.js:1", _ACTIVE),),
-    ),
-    Case(
-        "safe-svg-stays-an-image",
-        {
-            "Home.md": "# Home\n\n![[ok.svg]]\n",
-            "ok.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>\n',
-        },
-        (),
-        forbid=(payload("never"),),
-        browser=True,
     ),
 )
