@@ -2,9 +2,11 @@
 
 A thin adapter; the work is done by the stage modules. Hooks:
 
-* `on_config`  — read the `toc` slugify, add our Markdown extension and stylesheet.
+* `on_config`  — read the `toc` slugify, add our Markdown extensions (and `ids.py`'s,
+                 which makes every id safe) and stylesheet.
 * `on_files`   — scan and index every note and attachment (once per build),
-                 drop `publish: false` notes, plan the snippets and name their outputs
+                 drop `publish: false` notes, publish attachments a browser would run
+                 as plain text (`attachments.py`), plan the snippets and name their outputs
                  (`execute/outputs.py`: embeds of the outputs folder show fresh figures).
 * `on_page_read_source` — hand MkDocs the text scanned in `on_files` (one disk read).
 * `on_page_markdown` — tell the renderer which note the next page is.
