@@ -11,9 +11,8 @@ took the place of our graph data.
 
 `safe_id` makes any id safe for both, once, before anything prints or replaces it:
 characters that could end an attribute or start markup become `-`, and an id that
-the theme or our scripts own is prefixed with `user-content-`, as GitHub does and as
-Obsidian keeps user ids apart from its own. The same pure function runs in the Markdown
-tree (after `toc` names the headings, before MkDocs records the page's anchors), in the
+the theme or our scripts own is prefixed with `user-content-` (the prefix GitHub gives
+every id of its users' HTML). The same pure function runs in the Markdown tree (after `toc` names the headings, before MkDocs records the page's anchors), in the
 sanitizer (ids and names of a note's raw HTML) and in the heading-id prediction
 (`anchors.py`), so links to a renamed heading still land on it.
 """
@@ -153,7 +152,8 @@ def _walk(tokens: list[dict]):
 
 class SafeIdsExtension(Extension):
     """Registers `SafeIdsTreeprocessor`; `report(raw, published, is_heading)` hears of an
-    id that held unsafe characters (a reserved name is renamed silently, as Obsidian does)."""
+    id that held unsafe characters (a reserved name is renamed silently: writing one is
+    no mistake, and links to it follow the rename)."""
 
     def __init__(self, report: Callable[[str, str, bool], None] | None = None) -> None:
         super().__init__()

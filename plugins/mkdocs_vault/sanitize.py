@@ -67,7 +67,7 @@ _ID_VALUED = ID_ATTRIBUTES | ID_LIST_ATTRIBUTES
 _THEME_DATA = "data-md-"  # Material's: `data-md-component`, `data-md-state`, …
 
 
-def _safe_ids(tag: str, attribute: str, value: str) -> str:
+def _safe_ids(tag: str, attribute: str, value: str) -> str | None:
     """nh3's attribute filter: ids (and what refers to them) that shadow nothing."""
     if attribute in _ID_VALUED:
         return safe_reference(attribute, value)
