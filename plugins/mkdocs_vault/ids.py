@@ -12,9 +12,10 @@ took the place of our graph data.
 `safe_id` makes any id safe for both, once, before anything prints or replaces it:
 characters that could end an attribute or start markup become `-`, and an id that
 the theme or our scripts own is prefixed with `user-content-` (the prefix GitHub gives
-every id of its users' HTML). The same pure function runs in the Markdown tree (after `toc` names the headings, before MkDocs records the page's anchors), in the
-sanitizer (ids and names of a note's raw HTML) and in the heading-id prediction
-(`anchors.py`), so links to a renamed heading still land on it.
+every id of its users' HTML). The same pure function runs in the Markdown tree (after
+`toc` names the headings, before MkDocs records the page's anchors), in the sanitizer
+(ids and names of a note's raw HTML) and in the heading-id prediction (`anchors.py`), so
+links to a renamed heading still land on it.
 """
 
 from __future__ import annotations
