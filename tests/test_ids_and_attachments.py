@@ -155,6 +155,8 @@ def test_active_attachments_are_published_as_text_and_linked_there(tmp_path):
         },
     )
     assert sorted(build.warnings) == [
+        "mkdocs_vault: vault/Home.md:3: 'evil.svg' is embedded as a link, not an image: it"
+        " would run script (remove its scripts and event handlers)",
         "mkdocs_vault: vault/evil.svg:1: attachment would run script in a reader's browser (an 'onload'"
         " handler); published as plain text 'evil.svg.txt' (remove its scripts, event"
         " handlers and foreignObject to show it as an image)",

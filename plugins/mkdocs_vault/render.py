@@ -202,6 +202,12 @@ class LinkRenderer:
         if not resolution.found:
             return broken(display_text(target) or raw, resolution.problems, embed=True), None
         if resolution.attachment is not None:
+            uri = resolution.attachment.src_uri
+            if uri in self.inert_attachments and extension_of(uri) in IMAGE_EXTENSIONS:
+                # The author expects a picture here: say why it is a link instead.
+                name = resolution.attachment.name
+                message = f"'{name}' is embedded as a link, not an image: it would run script"
+                self.report(line, Problem(message, "remove its scripts and event handlers"))
             return self._attachment_embed(target, resolution), None
         if resolution.problems and resolution.anchor is None and (target.headings or target.block):
             # The note exists but the heading/block does not: link, don't dump the whole note.

@@ -101,7 +101,12 @@ IDS_CASES: tuple[Case, ...] = (
             "evil.svg": _SCRIPT_SVG,
             "onload.svg": _ONLOAD_SVG,
         },
-        (("vault/evil.svg:1", _ACTIVE), ("vault/onload.svg:1", _ACTIVE)),
+        (
+            ("vault/evil.svg:1", _ACTIVE),
+            ("vault/onload.svg:1", _ACTIVE),
+            ("vault/Home.md:3", "'evil.svg' is embedded as a link, not an image"),
+            ("vault/Home.md:3", "'onload.svg' is embedded as a link, not an image"),
+        ),
         browser=True,
     ),
     Case(
