@@ -58,6 +58,9 @@ _LINE_PREFIX_RE = re.compile(
 )
 _BLOCK_START_RE = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|(?:[-*+]|\d+[.)])[ \t]|>|\||\^[\w-]+[ \t]*$)")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+")
+# An HTML entity in text, by Python-Markdown's rule (its serializer keeps these and
+# escapes every other `&`): the page shows `&lt;b&gt;` as `<b>`, so the context must too.
+_ENTITY_RE = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);", re.IGNORECASE)
 _SPACES_RE = re.compile(r"\s+")
 
 
@@ -233,7 +236,8 @@ def readable(text: str, marked: set[str]) -> list[Piece]:
 
     Links show the text Obsidian shows (`[[Note|text]]` → `text`, `[[Note#H]]` →
     `Note > H`); code keeps its text; `$math$` is kept whole for the page's typesetter;
-    comments, HTML tags and emphasis markers disappear.
+    comments, HTML tags and emphasis markers disappear; entities read as the page shows
+    them. The pieces are text, escaped once by `context_html`.
     """
     text = BLOCK_ID_TAIL_RE.sub("", _LINE_PREFIX_RE.sub("", text, count=1).rstrip())
     pieces: list[Piece] = []
@@ -244,7 +248,7 @@ def readable(text: str, marked: set[str]) -> list[Piece]:
         if match.group("code") is not None:
             pieces.append((match.group("code_text").strip(), TEXT))
         elif match.group("wiki") is not None:
-            shown = display_text(parse_target(match.group("body")))
+            shown = _decoded(display_text(parse_target(match.group("body"))))
             pieces.append((shown, MENTION if match.group("wiki") in marked else TEXT))
         elif match.group("md") is not None:
             url = match.group("url")
@@ -257,7 +261,12 @@ def readable(text: str, marked: set[str]) -> list[Piece]:
 
 
 def _plain(text: str) -> str:
-    return _EMPHASIS_RE.sub("", text)
+    """Text as the page shows it: no emphasis markers, entities read (code keeps both)."""
+    return _decoded(_EMPHASIS_RE.sub("", text))
+
+
+def _decoded(text: str) -> str:
+    return _ENTITY_RE.sub(lambda entity: html.unescape(entity.group(0)), text)
 
 
 def _normalise_spaces(pieces: list[Piece]) -> list[Piece]:
