@@ -26,6 +26,7 @@ from mkdocs.plugins import get_plugin_logger
 from .grammar import BLOCK_ID_TAIL_RE, FENCE_RE, display_text, parse_target
 from .index import Note
 from .resolve import block_anchor
+from .theme_escape import html_text
 
 log = get_plugin_logger(__name__)
 
@@ -368,7 +369,7 @@ def context_html(text: str, marked: set[str], math: bool = False) -> str:
         pieces.append(("…", TEXT))
     out = []
     for piece, kind in pieces:
-        escaped = html.escape(piece, quote=False)
+        escaped = html_text(piece)
         if kind == MENTION:
             out.append(f'<span class="vault-mention">{escaped}</span>')
         elif kind == MATH and math:
@@ -402,14 +403,14 @@ def backlinks_html(
     items = []
     for title, _source, url, mentions in entries:
         contexts = "".join(
-            f'<li><a class="vault-backlink-context" href="{_attr(_with_anchor(url, anchor))}">'
+            f'<li><a class="vault-backlink-context" href="{html_text(_with_anchor(url, anchor))}">'
             f"{m.context}</a></li>"
             for m in mentions
             for anchor in [m.anchor if m.anchor and has_anchor(m.source, m.anchor) else None]
         )
         items.append(
-            f'<li class="vault-backlink"><a class="vault-backlink-note" href="{_attr(url)}">'
-            f"{html.escape(title, quote=False)}</a>"
+            f'<li class="vault-backlink"><a class="vault-backlink-note" href="{html_text(url)}">'
+            f"{html_text(title)}</a>"
             f'<ul class="vault-backlink-contexts">{contexts}</ul></li>'
         )
     return (
@@ -424,6 +425,3 @@ def backlinks_html(
 def _with_anchor(url: str, anchor: str | None) -> str:
     return f"{url}#{anchor}" if anchor else url
 
-
-def _attr(value: str) -> str:
-    return html.escape(value, quote=True)

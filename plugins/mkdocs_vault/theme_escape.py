@@ -21,8 +21,10 @@ into HTML text with one function, `html_text` (MarkupSafe, which Jinja itself us
 * the titles of navigation sections made from folder names (a `nav` written in
   `mkdocs.yml` is the site author's and is left as it is).
 
-Our own outputs (backlinks, graph) take the reader's text (`ThemeText.title`) and
-escape it where they write HTML, so nothing is escaped twice.
+Our own outputs take the reader's text (`ThemeText.title` for titles) and escape it
+with the same `html_text` where they write HTML (backlinks, the local graph panel, the
+aliases paragraph for search), so nothing is escaped twice or by a second escaper; the
+graph's data is JSON of text (drawn on a canvas, never parsed as HTML).
 
 One filter of the environment needs a change too: Jinja's `striptags` strips tags and
 then *un-escapes* entities, so Material's `<title>{{ page.title | striptags }}</title>`
