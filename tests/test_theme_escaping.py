@@ -8,12 +8,14 @@ every place a title shows, and nothing a note says may become markup: the naviga
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from bs4 import BeautifulSoup
 from helpers import build_vault
 from markupsafe import Markup
 from mkdocs_vault.backlinks import context_html
+from mkdocs_vault.scan import parse_front_matter
 from mkdocs_vault.theme_escape import escaped_value, html_text, safe_striptags
 
 # A title with every character HTML gives a meaning to, and a backslash (JSON's).
@@ -146,8 +148,18 @@ def test_html_text_reads_back_exactly_and_opens_no_tag_or_attribute(text):
 
 
 def test_front_matter_values_are_escaped_through_lists_and_mappings():
-    value = {"a": ["<b>", 3, {"c": "x & y"}], "d": True}
-    assert escaped_value(value) == {"a": ["&lt;b&gt;", 3, {"c": "x &amp; y"}], "d": True}
+    value = {"a": ["<b>", 3, {"c": "x & y"}], "d": True, '"><i>': date(2020, 1, 2)}
+    assert escaped_value(value) == {
+        "a": ["&lt;b&gt;", 3, {"c": "x &amp; y"}],
+        "d": True,
+        "&#34;&gt;&lt;i&gt;": date(2020, 1, 2),
+    }
+
+
+def test_a_binary_front_matter_value_is_printed_as_escaped_text():
+    meta, error = parse_front_matter("d: !!binary PGk+eDwvaT4=")  # b"<i>x</i>"
+    assert error is None and meta["d"] == b"<i>x</i>"
+    assert escaped_value(meta["d"]) == "b&#39;&lt;i&gt;x&lt;/i&gt;&#39;"
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from datetime import date
 
 from markupsafe import Markup, escape
 from mkdocs.plugins import get_plugin_logger
@@ -62,14 +63,21 @@ def html_text(text: str) -> Markup:
 
 
 def escaped_value(value):
-    """A front-matter value with every string in it escaped (lists and mappings walked)."""
+    """A front-matter value with every string in it escaped (lists and mappings walked).
+
+    A template may print a whole list or mapping (`str()` of it), so keys are escaped
+    too; anything YAML gives that is neither text nor a number, date or boolean (bytes
+    from `!!binary`, whose `str()` is `b'<...>'`) is printed as escaped text.
+    """
     if isinstance(value, str):
         return html_text(value)
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple, set, frozenset)):
         return [escaped_value(item) for item in value]
     if isinstance(value, dict):
-        return {key: escaped_value(item) for key, item in value.items()}
-    return value  # numbers, dates, booleans: printed as they are, no markup possible
+        return {escaped_value(key): escaped_value(item) for key, item in value.items()}
+    if value is None or isinstance(value, (bool, int, float, date)):
+        return value  # printed as they are: no markup possible
+    return html_text(str(value))
 
 
 def title_text(page: Page) -> str:

@@ -10,6 +10,7 @@ box, and the case fails if the payload ran anywhere.
 
 from __future__ import annotations
 
+import base64
 import json
 
 from hostile.cases import PAYLOAD_GLOBAL, Case, payload
@@ -91,11 +92,18 @@ THEME_CASES: tuple[Case, ...] = (
         # note's description, author, subtitle, status; a folder's name.
         "theme-front-matter-and-folder-names",
         {
-            "Home.md": "# Home\n\nSee [[Description]], [[Author]], [[Subtitle]], [[Status]].\n",
+            "Home.md": "# Home\n\nSee [[Description]], [[Author]], [[Subtitle]], [[Status]], [[Binary]].\n",
             "Description.md": _front("description", f'"> Zebra {payload("description")}'),
             "Author.md": _front("author", f'"> Zebra {payload("author")}'),
             "Subtitle.md": _front("subtitle", f"Zebra {payload('subtitle')}"),
             "Status.md": _front("status", f'new"> Zebra {payload("status")}'),
+            # YAML's `!!binary` gives bytes, which a template prints as `b'...'` (so the
+            # payload has no `'`, which that would print as `\'`).
+            "Binary.md": "---\ndescription: !!binary "
+            + base64.b64encode(
+                f'"> <img alt=binary src=x onerror="window.{PAYLOAD_GLOBAL}=this.alt">'.encode()
+            ).decode()
+            + "\n---\n\ntext\n",
             f"Zebra {_name_payload('folder')}/Note.md": "text\n",
         },
     ),
