@@ -177,3 +177,15 @@ def test_striptags_keeps_the_text_escaped(value, shown):
 def test_context_reads_entities_as_the_page_does_but_not_in_code():
     html = context_html("R&amp;D &lt;b&gt; & `&lt;c&gt;` [[T|x &amp; y]]", {"[[T|x &amp; y]]"})
     assert html == 'R&amp;D &lt;b&gt; &amp; &amp;lt;c&amp;gt; <span class="vault-mention">x &amp; y</span>'
+
+
+def test_a_nav_written_in_mkdocs_yml_is_printed_as_its_author_wrote_it(tmp_path):
+    notes = {"Home.md": "# Home\n\ntext\n", "Note.md": _front(title=TITLE)}
+    nav = [{"Start <b>here</b> &amp; now": "Home.md"}, {"Section <i>s</i>": ["Note.md"]}]
+    build = build_vault(tmp_path, notes, extra={"nav": nav})
+    soup = BeautifulSoup(build.page_path("Note.md").read_text(encoding="utf-8"), "html.parser")
+    navbar = soup.select_one(".navbar")
+    assert [b.get_text() for b in navbar.find_all("b")] == ["here"]
+    assert [i.get_text() for i in navbar.find_all("i", class_=False)] == ["s"]
+    assert "Start here & now" in [a.get_text() for a in navbar.find_all("a")]
+    assert TITLE in [a.get_text(strip=True) for a in navbar.find_all("a")]  # the note's own title
