@@ -62,6 +62,8 @@ _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+")
 # An HTML entity in text, by Python-Markdown's rule (its serializer keeps these and
 # escapes every other `&`): the page shows `&lt;b&gt;` as `<b>`, so the context must too.
 _ENTITY_RE = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);", re.IGNORECASE)
+# A backslash escape: Python-Markdown's `ESCAPED_CHARS`, and `|` (the tables extension's).
+_ESCAPED_RE = re.compile(r"\\([\\`*_{}\[\]()>#+\-.!|])")
 _SPACES_RE = re.compile(r"\s+")
 
 
@@ -262,8 +264,12 @@ def readable(text: str, marked: set[str]) -> list[Piece]:
 
 
 def _plain(text: str) -> str:
-    """Text as the page shows it: no emphasis markers, entities read (code keeps both)."""
-    return _decoded(_EMPHASIS_RE.sub("", text))
+    """Text as the page shows it: no emphasis markers, entities read, `\\*` as `*`
+    (code keeps all three as written)."""
+    parts = _ESCAPED_RE.split(text)  # text, escaped character, text, ...
+    return "".join(
+        part if i % 2 else _decoded(_EMPHASIS_RE.sub("", part)) for i, part in enumerate(parts)
+    )
 
 
 def _decoded(text: str) -> str:
