@@ -180,7 +180,7 @@ def test_context_reads_entities_as_the_page_does_but_not_in_code():
 
 
 def test_a_nav_written_in_mkdocs_yml_is_printed_as_its_author_wrote_it(tmp_path):
-    notes = {"Home.md": "# Home\n\ntext\n", "Note.md": _front(title=TITLE)}
+    notes = {"Home.md": "# Home\n\nsee [[Note]]\n", "Note.md": _front(title=TITLE)}
     nav = [{"Start <b>here</b> &amp; now": "Home.md"}, {"Section <i>s</i>": ["Note.md"]}]
     build = build_vault(tmp_path, notes, extra={"nav": nav})
     soup = BeautifulSoup(build.page_path("Note.md").read_text(encoding="utf-8"), "html.parser")
@@ -189,3 +189,5 @@ def test_a_nav_written_in_mkdocs_yml_is_printed_as_its_author_wrote_it(tmp_path)
     assert [i.get_text() for i in navbar.find_all("i", class_=False)] == ["s"]
     assert "Start here & now" in [a.get_text() for a in navbar.find_all("a")]
     assert TITLE in [a.get_text(strip=True) for a in navbar.find_all("a")]  # the note's own title
+    backlink = soup.select_one(".vault-backlink-note")
+    assert backlink.get_text() == "Start here & now" and not backlink.find("b")

@@ -35,16 +35,12 @@ following `| e` leaves it alone, as it leaves the escaped values themselves).
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from datetime import date
 
 from markupsafe import Markup, escape
-from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
-
-log = get_plugin_logger(__name__)
 
 # Front-matter keys that MkDocs or Material read as names, never print as text: escaping
 # them would change what they name. `tags` are validated against Obsidian's grammar
@@ -81,21 +77,22 @@ def escaped_value(value):
 
 
 def title_text(page: Page) -> str:
-    """A page's title as the reader should read it (before `escape_page`).
+    """A page's title as the reader should read it (before `ThemeText.escape_pages`).
 
     MkDocs' `Page.title` mixes two forms: front matter and file names are text, the
     first `# H1` is HTML (`get_heading_text` keeps entities); a title given in the
     `mkdocs.yml` nav is the author's, printed as written, so it is read as HTML too.
+    HTML is read as text by MarkupSafe (tags dropped, entities decoded).
     """
-    if "title" in vars(page):  # set by the `mkdocs.yml` nav (or already escaped)
-        return html.unescape(str(page.title or ""))
+    if "title" in vars(page):  # set by the `mkdocs.yml` nav
+        return Markup(str(page.title or "")).striptags()
     if "title" in page.meta and page.meta["title"] is not None:
         return str(page.meta["title"])
     title = page.title
     if title is None:
         return ""
     if page._title_from_render and title == page._title_from_render:
-        return html.unescape(title)
+        return Markup(title).striptags()
     return str(title)  # from the file name (or "Home")
 
 
