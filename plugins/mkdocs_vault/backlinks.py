@@ -26,6 +26,7 @@ from mkdocs.plugins import get_plugin_logger
 from .grammar import BLOCK_ID_TAIL_RE, FENCE_RE, display_text, parse_target
 from .index import Note
 from .resolve import block_anchor
+from .theme_escape import html_text
 
 log = get_plugin_logger(__name__)
 
@@ -58,6 +59,11 @@ _LINE_PREFIX_RE = re.compile(
 )
 _BLOCK_START_RE = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|(?:[-*+]|\d+[.)])[ \t]|>|\||\^[\w-]+[ \t]*$)")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+")
+# An HTML entity in text, by Python-Markdown's rule (its serializer keeps these and
+# escapes every other `&`): the page shows `&lt;b&gt;` as `<b>`, so the context must too.
+_ENTITY_RE = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);", re.IGNORECASE)
+# A backslash escape: Python-Markdown's `ESCAPED_CHARS`, and `|` (the tables extension's).
+_ESCAPED_RE = re.compile(r"\\([\\`*_{}\[\]()>#+\-.!|])")
 _SPACES_RE = re.compile(r"\s+")
 
 
@@ -233,7 +239,8 @@ def readable(text: str, marked: set[str]) -> list[Piece]:
 
     Links show the text Obsidian shows (`[[Note|text]]` → `text`, `[[Note#H]]` →
     `Note > H`); code keeps its text; `$math$` is kept whole for the page's typesetter;
-    comments, HTML tags and emphasis markers disappear.
+    comments, HTML tags and emphasis markers disappear; entities read as the page shows
+    them. The pieces are text, escaped once by `context_html`.
     """
     text = BLOCK_ID_TAIL_RE.sub("", _LINE_PREFIX_RE.sub("", text, count=1).rstrip())
     pieces: list[Piece] = []
@@ -244,7 +251,7 @@ def readable(text: str, marked: set[str]) -> list[Piece]:
         if match.group("code") is not None:
             pieces.append((match.group("code_text").strip(), TEXT))
         elif match.group("wiki") is not None:
-            shown = display_text(parse_target(match.group("body")))
+            shown = _decoded(display_text(parse_target(match.group("body"))))
             pieces.append((shown, MENTION if match.group("wiki") in marked else TEXT))
         elif match.group("md") is not None:
             url = match.group("url")
@@ -257,7 +264,16 @@ def readable(text: str, marked: set[str]) -> list[Piece]:
 
 
 def _plain(text: str) -> str:
-    return _EMPHASIS_RE.sub("", text)
+    """Text as the page shows it: no emphasis markers, entities read, `\\*` as `*`
+    (code keeps all three as written)."""
+    parts = _ESCAPED_RE.split(text)  # text, escaped character, text, ...
+    return "".join(
+        part if i % 2 else _decoded(_EMPHASIS_RE.sub("", part)) for i, part in enumerate(parts)
+    )
+
+
+def _decoded(text: str) -> str:
+    return _ENTITY_RE.sub(lambda entity: html.unescape(entity.group(0)), text)
 
 
 def _normalise_spaces(pieces: list[Piece]) -> list[Piece]:
@@ -359,7 +375,7 @@ def context_html(text: str, marked: set[str], math: bool = False) -> str:
         pieces.append(("…", TEXT))
     out = []
     for piece, kind in pieces:
-        escaped = html.escape(piece, quote=False)
+        escaped = html_text(piece)
         if kind == MENTION:
             out.append(f'<span class="vault-mention">{escaped}</span>')
         elif kind == MATH and math:
@@ -393,14 +409,14 @@ def backlinks_html(
     items = []
     for title, _source, url, mentions in entries:
         contexts = "".join(
-            f'<li><a class="vault-backlink-context" href="{_attr(_with_anchor(url, anchor))}">'
+            f'<li><a class="vault-backlink-context" href="{html_text(_with_anchor(url, anchor))}">'
             f"{m.context}</a></li>"
             for m in mentions
             for anchor in [m.anchor if m.anchor and has_anchor(m.source, m.anchor) else None]
         )
         items.append(
-            f'<li class="vault-backlink"><a class="vault-backlink-note" href="{_attr(url)}">'
-            f"{html.escape(title, quote=False)}</a>"
+            f'<li class="vault-backlink"><a class="vault-backlink-note" href="{html_text(url)}">'
+            f"{html_text(title)}</a>"
             f'<ul class="vault-backlink-contexts">{contexts}</ul></li>'
         )
     return (
@@ -415,6 +431,3 @@ def backlinks_html(
 def _with_anchor(url: str, anchor: str | None) -> str:
     return f"{url}#{anchor}" if anchor else url
 
-
-def _attr(value: str) -> str:
-    return html.escape(value, quote=True)

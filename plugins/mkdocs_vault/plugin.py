@@ -15,7 +15,10 @@ A thin adapter; the work is done by the stage modules. Hooks:
                        the note's aliases in the page so search finds them
                        (`search_aliases.py`); give the page's links between notes their
                        context (`backlinks.py`).
-* `on_env`     — all pages are rendered: correct any link whose predicted
+* `on_nav`     — escape section titles made from folder names (`theme_escape.py`).
+* `on_env`     — first (before Material's tags plugin) escape every page's title and
+                 front matter for the theme's templates (`theme_escape.py`); then, all
+                 pages being rendered, correct any link whose predicted
                  heading anchor differs from the real one; write `graph.json` (`graph.py`).
 * `on_post_page` — apply those corrections; end each note with its local graph and
                    "Linked mentions".
@@ -68,6 +71,7 @@ from .render import LinkRenderer
 from .sanitize import TrustedHtml, sanitize_html
 from .scan import ScanResult, scan_note
 from .search_aliases import with_searchable_aliases
+from .theme_escape import ThemeText, escape_sections, install_filters
 from .tags import (
     INDEX_MARKDOWN,
     TagIndex,
@@ -217,6 +221,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._graph_page: File | None = None
         self._connected: set[str] = set()
         self.trusted = TrustedHtml()  # `#| html: trusted` outputs, kept out of sanitizing
+        self.theme_text = ThemeText()  # titles and front matter escaped for the theme
 
     # -- configuration ------------------------------------------------------------------
     @event_priority(100)  # before Material's offline plugin, wherever each is listed
@@ -371,6 +376,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._real_toc.clear()
         self._corrections.clear()
         self._sources.clear()
+        self.theme_text.reset()
         index = VaultIndex(self.anchor_maker)
         base_dir = config_dir(config)
         unpublished = []
@@ -634,7 +640,21 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         # Backlinks need every page rendered: a marker now, the section in `on_post_page`.
         return with_searchable_aliases(html, note.aliases) + _AFTER_NOTE
 
-    def on_env(self, env, /, *, config, files):
+    def on_nav(self, nav, /, *, config, files):
+        """Sections named after folders are text: escape them for the theme (`theme_escape.py`)."""
+        if self.config.enabled and self._user_nav is None:
+            escape_sections(nav)
+        return nav
+
+    @event_priority(110)  # before Material's tags plugin (100) renders titles into its listings
+    def _escape_for_theme(self, env, /, *, config, files):
+        """Every page is rendered: escape titles and front matter once (`theme_escape.py`)."""
+        if self.config.enabled:
+            self.theme_text.escape_pages(file.page for file in files.documentation_pages())
+            install_filters(env)
+        return env
+
+    def _on_env(self, env, /, *, config, files):
         """Every page is rendered: compare the anchors we linked to with the real ids.
 
         The index predicts heading ids from source text; a heading whose rendered
@@ -676,6 +696,8 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                 )
         return env
 
+    on_env = CombinedEvent(_escape_for_theme, _on_env)
+
     def _write_graph_data(self, files: Files) -> None:
         """Every page is rendered, so every link is known: fill in the graph's data files."""
         if self._graph_files is None:
@@ -694,10 +716,11 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._connected = {edge[end] for edge in data["edges"] for end in ("source", "target")}
 
     def _title(self, src_uri: str) -> str:
-        """A note's title as the site shows it (front matter `title`, first `# H1`, name)."""
-        file = files_get(self.renderer, src_uri)
-        if file is not None and file.page is not None and file.page.title:
-            return str(file.page.title)
+        """A note's title as the reader reads it (front matter `title`, first `# H1`, name):
+        text, not HTML; whoever writes it into HTML escapes it once."""
+        title = self.theme_text.title(src_uri)
+        if title:
+            return title
         return posixpath.splitext(posixpath.basename(src_uri))[0]
 
     def _after_note(self, page: Page) -> str:
