@@ -42,6 +42,10 @@ MAX_TRANSCLUDED_BYTES_PER_PAGE = 5_000_000
 MAX_TRANSCLUDED_BYTES_PER_BUILD = 200_000_000
 # "Linked mentions" listed at the end of one page (the rest are counted, not listed).
 MAX_BACKLINKS_LISTED = 1_000
+# MkDocs' and Material's search indexers look each heading of a page's HTML up in its
+# whole table of contents: headings × entries lookups. Past this (1,000 × 2,000) the page
+# is indexed without its table of contents (page text kept, no per-heading results).
+MAX_SEARCH_LOOKUPS = 2_000_000
 
 # What each count is called in a warning, and what to do about it.
 _WHAT = {
@@ -57,6 +61,7 @@ _WHAT = {
 # `#1984` counts too — a bound, not a parse.
 _TAG_LIKE_RE = re.compile(r"(?<!\S)#[\w/-]")
 _NESTING_RE = re.compile(r"[ \t]*(?:>[ \t]*)*")
+_HEADING_TAG_RE = re.compile(r"<h[1-6][\s>]")
 
 
 @dataclass
@@ -118,3 +123,20 @@ def plain_text_html(rest: str) -> str:
         "generator.</p>"
         f"<pre><code>{html.escape(rest)}</code></pre></div>"
     )
+
+
+def toc_entries(toc) -> int:
+    """How many entries a table of contents has, at every level."""
+    count = 0
+    stack = list(toc or ())
+    while stack:
+        item = stack.pop()
+        count += 1
+        stack.extend(item.children)
+    return count
+
+
+def search_lookups(html_text: str, toc) -> int:
+    """What indexing a page costs the search plugins: its headings × its toc's entries."""
+    entries = toc_entries(toc)
+    return len(_HEADING_TAG_RE.findall(html_text)) * entries if entries else 0

@@ -36,6 +36,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
 from mkdocs.utils import get_relative_url
 
 from .anchors import AnchorMaker
@@ -58,7 +59,13 @@ from .graph import (
     local_graph_html,
 )
 from .index import Note, VaultIndex
-from .limits import MAX_BACKLINKS_LISTED, plain_text_html, split_at_cut
+from .limits import (
+    MAX_BACKLINKS_LISTED,
+    MAX_SEARCH_LOOKUPS,
+    plain_text_html,
+    search_lookups,
+    split_at_cut,
+)
 from .markdown_ext import VaultMarkdownExtension
 from .properties import list_items
 from .render import LinkRenderer
@@ -638,6 +645,23 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         # Search indexes the HTML, not front matter: name the aliases there (hidden).
         # Backlinks need every page rendered: a marker now, the section in `on_post_page`.
         return with_searchable_aliases(html, note.aliases) + _AFTER_NOTE
+
+    @event_priority(100)  # before the search plugins index the page (after Material's tags)
+    def on_page_context(self, context, /, *, page: Page, config, nav):
+        """Give a page whose search indexing would take quadratic time no table of contents
+        (`limits.MAX_SEARCH_LOOKUPS`): it is still indexed, as one text."""
+        lookups = search_lookups(page.content or "", page.toc)
+        if self.config.enabled and lookups > MAX_SEARCH_LOOKUPS:
+            page.toc = TableOfContents([])
+            note = self.index.notes.get(page.file.src_uri)
+            where = note.display_path if note is not None else page.file.src_uri
+            message = (
+                f"indexing its headings for search would take {lookups} lookups (more than "
+                f"{MAX_SEARCH_LOOKUPS}); the page is published without a table of contents"
+            )
+            hint = "split the note, or use fewer headings or tags"
+            self.diagnostics.report(where, 1, message, hint)
+        return context
 
     def on_env(self, env, /, *, config, files):
         """Every page is rendered: compare the anchors we linked to with the real ids.

@@ -65,6 +65,17 @@ def _many_headings(count: int, between: str = ""):
     return make
 
 
+def _tagged_notes(notes: int, tags: int):
+    """`notes` notes with `tags` distinct tags each: the tags index lists them all."""
+
+    def make(vault: Path) -> None:
+        for n in range(notes):
+            text = " ".join(f"#t{n}x{i}" for i in range(tags))
+            (vault / f"N{n}.md").write_text(f"# N{n}\n\n{text}\n", encoding="utf-8")
+
+    return make
+
+
 def _fan_out(width: int, depth: int):
     """L0 embeds L1 `width` times, L1 embeds L2 `width` times, …: width^depth expansions."""
 
@@ -176,7 +187,16 @@ BOUNDS_CASES: tuple[Case, ...] = (
         make=_many_headings(10_000, "\ntext\n"),
         theme="material",
         plugins=("search",),
-        timeout=25,
+        timeout=10,
+    ),
+    Case(
+        "tags-10k-on-the-tags-index",
+        {"tags.md": "# Tags\n\n<!-- material/tags -->\n"},
+        (("vault/tags.md:1", "published without a table of contents"),),
+        make=_tagged_notes(10, MAX_TAGS),
+        theme="material",
+        plugins=("search", {"tags": {}}),
+        timeout=15,
     ),
     Case(
         "transclusion-fan-out-10x6",
