@@ -27,6 +27,8 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from mkdocs.structure.toc import TableOfContents
+
 # Per note (counted by the scanner outside code; past one, the rest is plain text).
 MAX_HEADINGS = 1_000
 MAX_TAGS = 1_000  # `#tags` written in the text
@@ -34,7 +36,9 @@ MAX_LINKS = 20_000  # `[[links]]` and `![[embeds]]` written
 MAX_EMBEDS = 2_000  # `![[embeds]]` written
 MAX_BLOCK_IDS = 10_000  # `^block` ids
 MAX_COMMENT_MARKERS = 10_000  # `%%`: each opens or closes a comment
-MAX_NESTING = 100  # `>` quote levels on one line, or list levels (two columns each)
+# `>` quote levels on one line. (Lists nested too deeply to render are the render guard's:
+# it reports them when Python-Markdown runs out of stack.)
+MAX_NESTING = 100
 
 # Per page (applied while transclusions are expanded; past one, an embed is a link).
 MAX_TRANSCLUSIONS_PER_PAGE = 200
@@ -55,7 +59,7 @@ _WHAT = {
     "embeds": (MAX_EMBEDS, "embeds", "split the note into several notes"),
     "block_ids": (MAX_BLOCK_IDS, "^block ids", "split the note into several notes"),
     "comments": (MAX_COMMENT_MARKERS, "%% comment markers", "remove the runs of %"),
-    "nesting": (MAX_NESTING, "levels of nesting", "nest quotes and lists less deeply"),
+    "nesting": (MAX_NESTING, "levels of quote nesting", "nest quotes less deeply"),
 }
 # A `#` that starts a tag (at the start or after whitespace): counted, not validated, so
 # `#1984` counts too — a bound, not a parse.
@@ -87,14 +91,13 @@ class NoteBudget:
             )
 
     def text_line(self, line: str, number: int) -> None:
-        """Count what an ordinary text line holds: tag-like `#words`, quote and list nesting."""
+        """Count what an ordinary text line holds: tag-like `#words`, quote nesting."""
         if "#" in line:
             tags = len(_TAG_LIKE_RE.findall(line))
             if tags:
                 self.add("tags", number, tags)
-        if line[:1] in (" ", "\t", ">"):
-            prefix = _NESTING_RE.match(line).group()
-            depth = prefix.count(">") + len(prefix.replace(">", "").expandtabs(4)) // 2
+        if ">" in line[:4]:
+            depth = _NESTING_RE.match(line).group().count(">")
             if depth > MAX_NESTING:
                 self.add("nesting", number, MAX_NESTING + 1)
 
@@ -140,3 +143,18 @@ def search_lookups(html_text: str, toc) -> int:
     """What indexing a page costs the search plugins: its headings × its toc's entries."""
     entries = toc_entries(toc)
     return len(_HEADING_TAG_RE.findall(html_text)) * entries if entries else 0
+
+
+def drop_costly_toc(page) -> tuple[str, str] | None:
+    """Give `page` no table of contents when indexing it for search would pass
+    `MAX_SEARCH_LOOKUPS` (its text is still indexed, as one entry); the (message, hint)
+    to report then. Called before the search plugins' `on_page_context`."""
+    lookups = search_lookups(page.content or "", page.toc)
+    if lookups <= MAX_SEARCH_LOOKUPS:
+        return None
+    page.toc = TableOfContents([])
+    return (
+        f"indexing its headings for search would take {lookups} lookups (more than "
+        f"{MAX_SEARCH_LOOKUPS}); the page is published without a table of contents",
+        "split the note, or use fewer headings or tags",
+    )

@@ -2,17 +2,21 @@
 
 A thin adapter; the work is done by the stage modules. Hooks:
 
-* `on_config`  — read the `toc` slugify, add our Markdown extension and stylesheet.
+* `on_config`  — read the `toc` slugify, add our Markdown extension and stylesheet;
+                 have MkDocs list the vault with our bounded walk (`walk.py`).
 * `on_files`   — scan and index every note and attachment (once per build),
                  drop `publish: false` notes, plan the snippets and name their outputs
                  (`execute/outputs.py`: embeds of the outputs folder show fresh figures).
 * `on_page_read_source` — hand MkDocs the text scanned in `on_files` (one disk read).
-* `on_page_markdown` — tell the renderer which note the next page is.
+* `on_page_markdown` — tell the renderer which note the next page is; cut a note that
+                       passes a limit (`limits.py`); drop bad theme keys (`theme_keys.py`).
 * `on_page_content`  — sanitize the content HTML as Obsidian does (`sanitize.py`; off
                        with `trust_html`); record the ids the page really rendered; name
                        the note's aliases in the page so search finds them
                        (`search_aliases.py`); give the page's links between notes their
                        context (`backlinks.py`).
+* `on_page_context` — before the search plugins: no table of contents for a page
+                      their indexers would take quadratic time on (`limits.py`).
 * `on_env`     — all pages are rendered: correct any link whose predicted
                  heading anchor differs from the real one; write `graph.json` (`graph.py`).
 * `on_post_page` — apply those corrections; end each note with its local graph and
@@ -36,7 +40,6 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import TableOfContents
 from mkdocs.utils import get_relative_url
 
 from .anchors import AnchorMaker
@@ -59,13 +62,7 @@ from .graph import (
     local_graph_html,
 )
 from .index import Note, VaultIndex
-from .limits import (
-    MAX_BACKLINKS_LISTED,
-    MAX_SEARCH_LOOKUPS,
-    plain_text_html,
-    search_lookups,
-    split_at_cut,
-)
+from .limits import MAX_BACKLINKS_LISTED, drop_costly_toc, plain_text_html, split_at_cut
 from .markdown_ext import VaultMarkdownExtension
 from .properties import list_items
 from .render import LinkRenderer
@@ -648,19 +645,12 @@ class VaultPlugin(BasePlugin[VaultConfig]):
 
     @event_priority(100)  # before the search plugins index the page (after Material's tags)
     def on_page_context(self, context, /, *, page: Page, config, nav):
-        """Give a page whose search indexing would take quadratic time no table of contents
-        (`limits.MAX_SEARCH_LOOKUPS`): it is still indexed, as one text."""
-        lookups = search_lookups(page.content or "", page.toc)
-        if self.config.enabled and lookups > MAX_SEARCH_LOOKUPS:
-            page.toc = TableOfContents([])
+        """A page whose search indexing would take quadratic time gets no table of contents."""
+        problem = drop_costly_toc(page) if self.config.enabled else None
+        if problem is not None:
             note = self.index.notes.get(page.file.src_uri)
             where = note.display_path if note is not None else page.file.src_uri
-            message = (
-                f"indexing its headings for search would take {lookups} lookups (more than "
-                f"{MAX_SEARCH_LOOKUPS}); the page is published without a table of contents"
-            )
-            hint = "split the note, or use fewer headings or tags"
-            self.diagnostics.report(where, 1, message, hint)
+            self.diagnostics.report(where, 1, *problem)
         return context
 
     def on_env(self, env, /, *, config, files):

@@ -153,8 +153,11 @@ def string_list(value: object) -> list[str]:
     return [item.strip() for item in items if item.strip()]
 
 
-def scan_note(text: str) -> ScanResult:
-    """Scan a note's full source text (front matter included)."""
+def scan_note(text: str, bounded: bool = True) -> ScanResult:
+    """Scan a note's full source text (front matter included).
+
+    `bounded`: apply the per-note limits of `limits.py` (off for the pages the plugin
+    generates itself, such as a folder's index listing every note of a large folder)."""
     lines = split_lines(text)
     raw_meta, body_start = split_front_matter(lines)
     meta, meta_error = parse_front_matter(raw_meta)
@@ -192,7 +195,7 @@ def scan_note(text: str) -> ScanResult:
     budget = NoteBudget()
 
     for number in range(body_start, len(lines) + 1):
-        if budget.cut is not None:
+        if budget.cut is not None and bounded:
             break  # the rest is shown as plain text: nothing in it is rendered
         line = lines[number - 1]
         stripped = line.strip()
@@ -315,7 +318,7 @@ def scan_note(text: str) -> ScanResult:
             result.blocks.setdefault(block_id, Block(block_id, start, number, number))
         previous_blank = False
 
-    if budget.problem is not None:
+    if bounded and budget.problem is not None:
         _cut(result, budget.problem)
     return result
 

@@ -38,11 +38,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import mkdocs.commands.build as mkdocs_build
+from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, _file_sort_key, set_exclusions
 
 from .confine import OUTSIDE_HINT, OUTSIDE_MESSAGE
 
-log = logging.getLogger(__name__)
+log = get_plugin_logger(__name__)
+# MkDocs' own warning about README.md beside index.md, from MkDocs' logger as before.
+_files_log = logging.getLogger("mkdocs.structure.files")
 
 # Folders below `docs_dir`: far deeper than any vault is organised (PATH_MAX allows
 # ~2,000 one-letter levels; a build that deep would be a crafted one).
@@ -118,7 +121,7 @@ def vault_files(config, report: WalkReport) -> Files:
     for a, b in conflicting_files:
         loser = a if b.inclusion.is_included() else b
         if b.inclusion.is_included() and a.inclusion.is_included():
-            log.warning(
+            _files_log.warning(
                 "Excluding '%s' from the site because it conflicts with '%s'.", a.src_uri, b.src_uri
             )
         if loser in files:

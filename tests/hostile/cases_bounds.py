@@ -190,10 +190,10 @@ BOUNDS_CASES: tuple[Case, ...] = (
         timeout=10,
     ),
     Case(
-        "tags-10k-on-the-tags-index",
+        "tags-4k-on-the-tags-index",
         {"tags.md": "# Tags\n\n<!-- material/tags -->\n"},
         (("vault/tags.md:1", "published without a table of contents"),),
-        make=_tagged_notes(10, MAX_TAGS),
+        make=_tagged_notes(4, MAX_TAGS),
         theme="material",
         plugins=("search", {"tags": {}}),
         timeout=15,
