@@ -44,6 +44,15 @@ def test_symlink_loops_are_reported_once_each_and_not_followed(tmp_path):
     ]
 
 
+def test_a_symlink_leading_nowhere_is_reported_and_left_out(tmp_path):
+    os.symlink("missing.md", tmp_path / "Broken.md")
+    os.symlink("Self.md", tmp_path / "Self.md")
+    (tmp_path / "N.md").write_text("n")
+    listed, problems = _walk(tmp_path)
+    assert listed == {"N.md"}
+    assert problems == [("Broken.md", walk.BROKEN_MESSAGE), ("Self.md", walk.BROKEN_MESSAGE)]
+
+
 def test_a_file_reached_through_a_symlink_inside_the_vault_is_listed_once(tmp_path):
     (tmp_path / "real").mkdir()
     (tmp_path / "real" / "N.md").write_text("n")
@@ -180,6 +189,7 @@ def material():
     [
         ({"template": "main.html", "icon": "material/star", "hide": ["toc"]}, []),
         ({"search": {"exclude": True}}, []),
+        ({"hide": "toc"}, []),
         ({"search": {"boost": 2.5}}, []),
         ({"template": "does-not-exist.html"}, ["template"]),
         ({"template": "../../../etc/passwd"}, ["template"]),

@@ -70,7 +70,8 @@ class ThemeKeys:
             )
         hide = meta.get("hide")
         if hide is not None and not (
-            isinstance(hide, list) and all(isinstance(item, str) for item in hide)
+            isinstance(hide, str)  # `"toc" in "toc"` holds: one item written without a list
+            or (isinstance(hide, list) and all(isinstance(item, str) for item in hide))
         ):
             found.append(
                 (

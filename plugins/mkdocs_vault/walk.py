@@ -24,6 +24,8 @@ The listing is MkDocs' (same `File` objects, same order, same README/index rule,
   listed so that `confine.py` reports it at its own path.
 * Folders deeper than `MAX_FOLDER_DEPTH` below `docs_dir` are left out, reported at the
   first such folder of each branch.
+* A symlink whose target is missing (or itself) is left out and reported: MkDocs would
+  list it and stop the build when it copies it.
 * After `max_entries` files and folders the walk stops, reported once.
 
 So the walk visits each real folder of the vault at most once: time and memory are
@@ -56,6 +58,8 @@ MAX_VAULT_ENTRIES = 500_000
 
 LOOP_MESSAGE = "symlink leads to a folder already on its path (a loop); not followed"
 LOOP_HINT = "remove the symlink: its folder's notes are published once, at their own path"
+BROKEN_MESSAGE = "symlink leads nowhere (its target is missing, or it points to itself); left out"
+BROKEN_HINT = "remove the symlink or restore its target"
 
 
 @dataclass
@@ -186,8 +190,12 @@ def _kind(entry: os.DirEntry, root_real: str, folder_real: str, report: WalkRepo
             return "folder" if entry.is_dir(follow_symlinks=False) else "file"
         target = os.path.realpath(entry.path)
         is_dir = os.path.isdir(target)
+        exists = is_dir or os.path.exists(target)
     except (OSError, RuntimeError, ValueError):
-        return "file"  # as os.walk: what cannot be followed is listed as a file
+        exists = False
+    if not exists:  # MkDocs would list it and fail when it reads or copies it
+        report.problems.append((entry.path, BROKEN_MESSAGE, BROKEN_HINT))
+        return None
     inside = _is_within(target, root_real)
     if not inside:
         if is_dir:
@@ -199,7 +207,7 @@ def _kind(entry: os.DirEntry, root_real: str, folder_real: str, report: WalkRepo
         return None
     # Inside the vault and no loop: its target is listed at its real path.
     log.debug("%s leads to %s, listed at its own path", entry.path, target)
-    return None if is_dir or os.path.exists(target) else "file"
+    return None
 
 
 def _is_within(path: str, folder: str) -> bool:

@@ -33,6 +33,10 @@ def _one_loop(vault: Path) -> None:
     os.symlink(".", vault / "loop")
 
 
+def _self_link(vault: Path) -> None:
+    os.symlink("Self.md", vault / "Self.md")
+
+
 _DEEP = "/".join(["d"] * (MAX_FOLDER_DEPTH + 1))
 
 
@@ -109,6 +113,13 @@ BOUNDS_CASES: tuple[Case, ...] = (
         timeout=15,
     ),
     Case("symlink-one-loop", _HOME, (("vault/loop:1", _LOOP),), make=_one_loop, timeout=15),
+    Case(
+        "symlink-to-itself",
+        _HOME,
+        (("vault/Self.md:1", "symlink leads nowhere"),),
+        make=_self_link,
+        timeout=15,
+    ),
     Case(
         "folders-nested-past-the-depth-limit",
         {**_HOME, "Deep.md": "# Deep\n\n[[Bottom]]\n"},
