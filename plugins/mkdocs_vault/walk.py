@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 
 import mkdocs.commands.build as mkdocs_build
 from mkdocs.plugins import get_plugin_logger
-from mkdocs.structure.files import File, Files, _file_sort_key, set_exclusions
+from mkdocs.structure.files import File, Files, set_exclusions
 
 from .confine import OUTSIDE_HINT, OUTSIDE_MESSAGE
 
@@ -131,6 +131,11 @@ def vault_files(config, report: WalkReport) -> Files:
         if loser in files:
             files.remove(loser)
     return Files(files)
+
+
+def _file_sort_key(name: str) -> tuple[bool, str]:
+    """MkDocs' order of a folder's files (its private `_file_sort_key`): index/README first."""
+    return (os.path.splitext(name)[0] not in ("index", "README"), name)
 
 
 def bounded_walk(docs_dir: str, report: WalkReport) -> Iterator[tuple[str, list[str]]]:
