@@ -211,3 +211,20 @@ def test_material_keys_are_left_alone_under_another_theme():
     keys = ThemeKeys(Theme(name="mkdocs"))
     assert keys.problems({"icon": "lucide/x", "hide": 5}) == []
     assert [key for key, *_ in keys.problems({"template": "nope.html"})] == ["template"]
+
+
+# -- mkdocs serve -----------------------------------------------------------------------
+def test_serve_starts_and_follows_edits_in_a_vault_with_symlink_loops(tmp_path):
+    from helpers import write_config, write_vault
+    from test_serve import Server, _wait_for
+
+    vault = write_vault(tmp_path, {"Home.md": "# Home\n\nfirst\n", "sub/N.md": "# N\n"})
+    os.symlink(".", vault / "sub" / "a")
+    os.symlink(".", vault / "sub" / "b")
+    server = Server(write_config(tmp_path), tmp_path / "serve.log")
+    try:
+        _wait_for(lambda: "first" in server.page("Home/"), timeout=30, what="first build")
+        (vault / "Home.md").write_text("# Home\n\nsecond\n", encoding="utf-8")
+        _wait_for(lambda: "second" in server.page("Home/"), timeout=30, what="the edit")
+    finally:
+        server.stop()

@@ -78,7 +78,7 @@ from .tags import (
     inline_tags,
 )
 from .theme_keys import ThemeKeys
-from .walk import MAX_VAULT_ENTRIES, WalkReport, take_over
+from .walk import MAX_VAULT_ENTRIES, WalkReport, take_over, watch_without_following_links
 
 log = get_plugin_logger(__name__)
 
@@ -337,6 +337,8 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         The cache and scratch folders are never watched, so execution cannot trigger
         a rebuild (no reload loop).
         """
+        if self.config.enabled:
+            watch_without_following_links(server)  # a symlink loop would stall it (walk.py)
         if self._execution_enabled():
             snippets = config_dir(config) / self.config.snippets_dir
             if snippets.is_dir():

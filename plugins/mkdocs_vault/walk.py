@@ -215,5 +215,33 @@ def _kind(entry: os.DirEntry, root_real: str, folder_real: str, report: WalkRepo
     return None
 
 
+def watch_without_following_links(server) -> None:
+    """Make `mkdocs serve` poll the vault without following symlinks.
+
+    MkDocs' server polls its watched folders with watchdog's `PollingObserver`, whose
+    snapshots `os.stat` every path (following symlinks) and recurse into each folder: with
+    `a -> .` and `b -> .` that is the same endless walk, and the server never starts. Before
+    it starts (`on_serve`), its observer is swapped for one that uses `os.lstat`: a
+    symlinked folder is then watched as one entry, and its files at their real path, which
+    is how the vault is listed. The server's own `watch`/`unwatch` reschedule every path;
+    only the list of watched paths is read from its (private) state, and if that state is
+    not there (another MkDocs), nothing is changed.
+    """
+    from watchdog.observers.polling import PollingObserverVFS
+
+    observer = getattr(server, "observer", None)
+    watched = getattr(server, "_watched_paths", None)
+    if observer is None or not isinstance(watched, dict) or observer.is_alive():
+        return
+    counts = dict(watched)
+    for path, count in counts.items():
+        for _ in range(count):
+            server.unwatch(path)
+    server.observer = PollingObserverVFS(os.lstat, os.scandir, polling_interval=observer.timeout)
+    for path, count in counts.items():
+        for _ in range(count):
+            server.watch(path)
+
+
 def _is_within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
