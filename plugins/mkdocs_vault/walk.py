@@ -38,6 +38,7 @@ import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 import mkdocs.commands.build as mkdocs_build
 from mkdocs.plugins import get_plugin_logger
@@ -148,7 +149,10 @@ def bounded_walk(docs_dir: str, report: WalkReport) -> Iterator[tuple[str, list[
     while stack:
         folder, real, depth = stack.pop()
         try:
-            listing = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            with os.scandir(folder) as scan:
+                # One past the entries left is enough to know the limit is passed, and
+                # keeps a folder of millions of files from being read whole.
+                listing = sorted(islice(scan, report.max_entries - entries + 1), key=_name)
         except OSError as error:
             log.debug("cannot list %s: %s", folder, error)  # as os.walk: skipped
             continue
@@ -174,8 +178,8 @@ def bounded_walk(docs_dir: str, report: WalkReport) -> Iterator[tuple[str, list[
             elif kind == "folder":
                 subfolders.append((entry.path, os.path.join(real, entry.name)))
         yield folder, filenames
-        for path, sub_real in reversed(subfolders):
-            if depth + 1 > MAX_FOLDER_DEPTH:
+        if subfolders and depth + 1 > MAX_FOLDER_DEPTH:
+            for path, _real in subfolders:
                 report.problems.append(
                     (
                         path,
@@ -184,8 +188,12 @@ def bounded_walk(docs_dir: str, report: WalkReport) -> Iterator[tuple[str, list[
                         "move its notes up the tree",
                     )
                 )
-                continue
-            stack.append((path, sub_real, depth + 1))
+            continue
+        stack.extend((path, sub_real, depth + 1) for path, sub_real in reversed(subfolders))
+
+
+def _name(entry: os.DirEntry) -> str:
+    return entry.name
 
 
 def _kind(entry: os.DirEntry, root_real: str, folder_real: str, report: WalkReport) -> str | None:
