@@ -25,6 +25,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from .grammar import BLOCK_ID_TAIL_RE, FENCE_RE, display_text, parse_target
 from .index import Note
+from .limits import MAX_BACKLINKS_LISTED
 from .resolve import block_anchor
 from .theme_escape import html_text
 
@@ -390,13 +391,16 @@ def backlinks_html(
     title_of: Callable[[str], str],
     url_of: Callable[[str], str | None],
     has_anchor: Callable[[str, str], bool] = lambda _source, _anchor: True,
+    limit: int = MAX_BACKLINKS_LISTED,
 ) -> str:
     """The "Linked mentions" section: notes by title, each with its mentions in order.
 
     `title_of(src_uri)` names a note; `url_of(src_uri)` is its URL relative to the page
     (None if it is not part of the site, then it is left out); `has_anchor(src_uri, id)`
     says whether the rendered page carries that id (else the mention links to the page).
-    Empty when no note remains.
+    Empty when no note remains. At most `limit` mentions are listed (`limits.py`: a hub
+    note linked from every daily note would otherwise carry them all); a last line counts
+    the rest.
     """
     entries = []
     for source, mentions in grouped.items():
@@ -407,7 +411,12 @@ def backlinks_html(
         return ""
     entries.sort(key=lambda entry: (entry[0].casefold(), entry[1]))
     items = []
-    for title, _source, url, mentions in entries:
+    room = limit
+    for title, _source, url, all_mentions in entries:
+        mentions = all_mentions[: max(room, 0)]
+        room -= len(all_mentions)
+        if not mentions:
+            continue
         contexts = "".join(
             f'<li><a class="vault-backlink-context" href="{html_text(_with_anchor(url, anchor))}">'
             f"{m.context}</a></li>"
@@ -419,12 +428,17 @@ def backlinks_html(
             f"{html_text(title)}</a>"
             f'<ul class="vault-backlink-contexts">{contexts}</ul></li>'
         )
+    more = (
+        f'<li class="vault-backlinks-more">{-room} more mentions are not listed</li>'
+        if room < 0
+        else ""
+    )
     return (
         '<section class="vault-backlinks" data-search-exclude>'
         # A heading for assistive technology, not an <h2>: it is no part of the note's outline.
         '<div class="vault-backlinks-title" role="heading" aria-level="2">Linked mentions'
         f' <span class="vault-backlinks-count">{len(entries)}</span></div>'
-        f'<ul class="vault-backlinks-list">{"".join(items)}</ul></section>'
+        f'<ul class="vault-backlinks-list">{"".join(items)}{more}</ul></section>'
     )
 
 

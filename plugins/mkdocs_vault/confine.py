@@ -3,12 +3,16 @@
 MkDocs follows symlinks when it lists `docs_dir`, so `vault/Linked.md -> ../secret.md`
 or `vault/up -> ..` would publish files the writer never put in the vault (and a link
 to a parent folder makes MkDocs walk in circles until the OS stops it). The plugin
-drops such files in `on_files` and reports the symlink once.
+drops such files in `on_files` and reports the symlink once; `walk.py` does not walk
+into a symlinked folder at all, and reports one that leads outside with these words.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+OUTSIDE_MESSAGE = "symlink leads outside the vault; left out"
+OUTSIDE_HINT = "copy the file into the vault"
 
 
 def escaping_symlink(path: Path, vault: Path) -> Path | None:

@@ -158,7 +158,7 @@ class VaultIndex:
 
         The text is not kept when the note has a file: transclusion re-reads it.
         """
-        scan = scan if scan is not None else scan_note(text)
+        scan = scan if scan is not None else scan_note(text, bounded=abs_path is not None)
         published = scan.meta.get("publish", True) is not False
         note = Note(
             src_uri,
@@ -179,7 +179,8 @@ class VaultIndex:
 
     def transient_note(self, src_uri: str, text: str) -> Note:
         """A note for a generated page: renders like any note, but no link can reach it by name."""
-        return Note(src_uri, None, src_uri, scan_note(text), True, text, self.anchor_maker)
+        scan = scan_note(text, bounded=False)  # our own pages: not limited
+        return Note(src_uri, None, src_uri, scan, True, text, self.anchor_maker)
 
     def add_attachment(self, src_uri: str) -> Attachment:
         """Index one non-Markdown file."""

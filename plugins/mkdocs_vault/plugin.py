@@ -3,19 +3,23 @@
 A thin adapter; the work is done by the stage modules. Hooks:
 
 * `on_config`  — read the `toc` slugify, add our Markdown extensions (and `ids.py`'s,
-                 which makes every id safe) and stylesheet.
+                 which makes every id safe) and stylesheet; have MkDocs list the
+                 vault with our bounded walk (`walk.py`).
 * `on_files`   — scan and index every note and attachment (once per build),
                  drop `publish: false` notes, publish attachments a browser would run
                  as plain text (`attachments.py`), plan the snippets and name their outputs
                  (`execute/outputs.py`: embeds of the outputs folder show fresh figures).
 * `on_page_read_source` — hand MkDocs the text scanned in `on_files` (one disk read).
-* `on_page_markdown` — tell the renderer which note the next page is.
+* `on_page_markdown` — tell the renderer which note the next page is; cut a note that
+                       passes a limit (`limits.py`); drop bad theme keys (`theme_keys.py`).
 * `on_page_content`  — sanitize the content HTML as Obsidian does (`sanitize.py`; off
                        with `trust_html`); record the ids the page really rendered; name
                        the note's aliases in the page so search finds them
                        (`search_aliases.py`); give the page's links between notes their
                        context (`backlinks.py`).
 * `on_nav`     — escape section titles made from folder names (`theme_escape.py`).
+* `on_page_context` — before the search plugins: no table of contents for a page
+                      their indexers would take quadratic time on (`limits.py`).
 * `on_env`     — first (before Material's tags plugin) escape every page's title and
                  front matter for the theme's templates (`theme_escape.py`); then, all
                  pages being rendered, correct any link whose predicted
@@ -46,7 +50,7 @@ from mkdocs.utils import get_relative_url
 from .anchors import AnchorMaker
 from .attachments import inert_attachments
 from .backlinks import LinkLedger, backlinks_html
-from .confine import escaping_symlink
+from .confine import OUTSIDE_HINT, OUTSIDE_MESSAGE, escaping_symlink
 from .cssclasses import add_classes, page_classes
 from .diagnostics import Diagnostics
 from .execute import fence as exec_fence
@@ -65,6 +69,7 @@ from .graph import (
 )
 from .ids import SafeIdsExtension, line_of, safe_id, unsafe_id_problem
 from .index import Note, VaultIndex
+from .limits import MAX_BACKLINKS_LISTED, drop_costly_toc, plain_text_html, split_at_cut
 from .markdown_ext import VaultMarkdownExtension
 from .properties import list_items
 from .render import LinkRenderer
@@ -80,6 +85,8 @@ from .tags import (
     front_matter_tags,
     inline_tags,
 )
+from .theme_keys import ThemeKeys
+from .walk import MAX_VAULT_ENTRIES, WalkReport, take_over, watch_without_following_links
 
 log = get_plugin_logger(__name__)
 
@@ -187,6 +194,10 @@ class VaultConfig(base.Config):
     """Where the generated graph view page goes (in the site only, never in the vault).
     A note of the vault at that path is kept and the page is not generated (a warning says so)."""
 
+    max_vault_entries = c.Type(int, default=MAX_VAULT_ENTRIES)
+    """How many files and folders the vault may hold; past it the rest is left out and
+    reported (`walk.py`, which also skips symlink loops and folders nested too deep)."""
+
     trust_html = c.Type(bool, default=False)
     """Publish raw HTML in notes (and snippets' `_repr_html_`) exactly as written, and
     attachments a browser would run (`.html`, `.js`, SVG with scripts) as they are. Off,
@@ -211,6 +222,8 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._corrections: dict[str, dict[str, str]] = {}
         self._scans: dict[Path, tuple[tuple[int, int], ScanResult]] = {}
         self._sources: dict[str, str] = {}
+        self._plain_rest: dict[str, str] = {}  # src_uri → the source past a note's limit
+        self._theme_keys = ThemeKeys(None)  # front-matter keys the theme obeys, checked
         self.tags = TagIndex(None)
         self._page_classes: dict[str, list[str]] = {}  # src_uri → its `cssclasses`
         self.session: ExecutionSession | None = None
@@ -220,6 +233,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._graph_files: tuple[File, File] | None = None
         self._graph_page: File | None = None
         self._connected: set[str] = set()
+        self._walk = WalkReport()  # what `walk.py` left out of this build's file list
         self.trusted = TrustedHtml()  # `#| html: trusted` outputs, kept out of sanitizing
         self.theme_text = ThemeText()  # titles and front matter escaped for the theme
 
@@ -235,6 +249,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             return None
         self._mkdocs_config = config
         self._user_nav = config.nav
+        self._walk = take_over(config, self.config.max_vault_entries)
         toc = config.mdx_configs.get("toc", {})
         self.anchor_maker = AnchorMaker(toc.get("slugify"), toc.get("separator", "-"))
         config.markdown_extensions.append(
@@ -342,6 +357,8 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         The cache and scratch folders are never watched, so execution cannot trigger
         a rebuild (no reload loop).
         """
+        if self.config.enabled:
+            watch_without_following_links(server)  # a symlink loop would stall it (walk.py)
         if self._execution_enabled():
             snippets = config_dir(config) / self.config.snippets_dir
             if snippets.is_dir():
@@ -377,8 +394,13 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._corrections.clear()
         self._sources.clear()
         self.theme_text.reset()
+        self._plain_rest.clear()
+        self._theme_keys = ThemeKeys(config.theme)
         index = VaultIndex(self.anchor_maker)
         base_dir = config_dir(config)
+        for path, message, hint in self._walk.problems:
+            display = os.path.relpath(path, base_dir).replace(os.sep, "/")
+            self.diagnostics.report(display, 1, message, hint)
         unpublished = []
         docs_dir = Path(config.docs_dir)
         for file in files:
@@ -519,9 +541,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         if link is None:
             return False
         display = os.path.relpath(link, base_dir).replace(os.sep, "/")
-        self.diagnostics.report(
-            display, 1, "symlink leads outside the vault; left out", "copy the file into the vault"
-        )
+        self.diagnostics.report(display, 1, OUTSIDE_MESSAGE, OUTSIDE_HINT)
         return True
 
     def _scan(self, path: Path, src_uri: str) -> ScanResult:
@@ -568,9 +588,13 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         if note is None:  # a generated page (ours or another plugin's)
             note = self.index.transient_note(page.file.src_uri, markdown_text)
         self.renderer.begin_page(note, page.file)
+        cut = None
+        if note.scan.cut is not None:  # past a limit of `limits.py`: the rest is plain text
+            cut, rest = split_at_cut(markdown_text, note.scan.line_count, note.scan.cut)
+            self._plain_rest[page.file.src_uri] = rest
         if note.abs_path is not None:
-            self._read_page_meta(page, note, markdown_text)
-        return None
+            self._read_page_meta(page, note, markdown_text if cut is None else cut)
+        return cut
 
     def _read_page_meta(self, page: Page, note: Note, markdown_text: str) -> None:
         """Tags (front matter and `#tags` in the text) and `cssclasses` of a note.
@@ -583,6 +607,9 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         front = front_matter_tags(page.meta)
         classes, class_problems = page_classes(page.meta)
         problems = front.problems + class_problems
+        for key, message, hint in self._theme_keys.problems(page.meta):
+            page.meta.pop(key, None)  # built as if absent: never a failed build
+            problems.append((key, message, hint))
         aliases = page.meta.get("aliases")
         if aliases is not None and list_items(aliases) is None:
             message = f"'aliases: {aliases!r}' is not a list of names; ignored"
@@ -630,6 +657,9 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             # Before our own additions (escaped by construction) and Material's templates,
             # whose scripts are the site's; after it, the blocks' trusted HTML goes back in.
             html = self.trusted.restore(sanitize_html(html))
+        rest = self._plain_rest.pop(page.file.src_uri, None)
+        if rest is not None:
+            html += plain_text_html(rest)
         self._real_ids[page.file.src_uri] = set(page.present_anchor_ids or ())
         self._real_toc[page.file.src_uri] = [item.id for item in _walk_toc(page.toc)]
         note = self.index.notes.get(page.file.src_uri)
@@ -653,6 +683,16 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             self.theme_text.escape_pages(file.page for file in files.documentation_pages())
             install_filters(env)
         return env
+
+    @event_priority(100)  # before the search plugins index the page (after Material's tags)
+    def on_page_context(self, context, /, *, page: Page, config, nav):
+        """A page whose search indexing would take quadratic time gets no table of contents."""
+        problem = drop_costly_toc(page) if self.config.enabled else None
+        if problem is not None:
+            note = self.index.notes.get(page.file.src_uri)
+            where = note.display_path if note is not None else page.file.src_uri
+            self.diagnostics.report(where, 1, *problem)
+        return context
 
     def _on_env(self, env, /, *, config, files):
         """Every page is rendered: compare the anchors we linked to with the real ids.
@@ -740,9 +780,14 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                 file = files_get(self.renderer, src_uri)
                 return get_relative_url(file.url, page.file.url) if file is not None else None
 
+            grouped = self.ledger.backlinks(note.src_uri)
+            if sum(map(len, grouped.values())) > MAX_BACKLINKS_LISTED:
+                message = f"more than {MAX_BACKLINKS_LISTED} linked mentions; the rest are counted"
+                hint = "a limit of mkdocs-vault (README: Limits); link here from fewer places"
+                self.diagnostics.report(note.display_path, 1, message, hint)
             parts.append(
                 backlinks_html(
-                    self.ledger.backlinks(note.src_uri),
+                    grouped,
                     self._title,
                     url_of,
                     lambda source, anchor: anchor in self._real_ids.get(source, ()),

@@ -34,6 +34,11 @@ from .grammar import (
     parse_target,
 )
 from .index import Note, VaultIndex
+from .limits import (
+    MAX_TRANSCLUDED_BYTES_PER_BUILD,
+    MAX_TRANSCLUDED_BYTES_PER_PAGE,
+    MAX_TRANSCLUSIONS_PER_PAGE,
+)
 from .resolve import Problem, Resolution, Resolver
 
 _CLASS_TOKEN_RE = re.compile(r"[^A-Za-z0-9_-]+")
@@ -48,6 +53,12 @@ class RenderContext:
     last_line: int | None = None
     chain: tuple[str, ...] = ()
     counters: dict[str, int] = field(default_factory=dict)
+    # Of a page's own context: transclusions expanded into it and their source bytes, the
+    # line of the page's embed being expanded, and whether a page limit was reported.
+    transclusions: int = 0
+    transcluded_bytes: int = 0
+    embed_line: int = 1
+    over_limit: bool = False
 
     @property
     def nested(self) -> bool:
@@ -73,6 +84,7 @@ class LinkRenderer:
         self.markdown_factory = markdown_factory
         self.max_embed_depth = max_embed_depth
         self.page_file: File | None = None
+        self.transcluded_bytes = 0  # source bytes expanded by transclusions in this build
         self.stack: list[RenderContext] = []
         # (target src_uri, anchor) pairs emitted, checked against real ids after rendering.
         self.emitted_anchors: dict[tuple[str, str], str] = {}
@@ -290,26 +302,60 @@ class LinkRenderer:
             return _error_html(f"Embed too deep: {display_text(target)}")
 
         first, last = self._fragment_lines(note, resolution)
+        if note.scan.cut is not None:
+            last = min(last, note.scan.cut - 1)  # past a limit of the note: not rendered
         lines = note.lines[first - 1 : last]
         if resolution.block_id:
             lines = _strip_block_marker(lines, resolution.block_id)
         text = "\n".join(lines)
+        if not context.nested:
+            self.stack[0].embed_line = line
+        href = self.final_url(note.src_uri)
+        if resolution.anchor:
+            href += "#" + quote(resolution.anchor, safe="^")
+        title = display_text(target)
+        if self._past_page_limits(len(text.encode())):
+            return (
+                '<div class="vault-embed vault-embed-note vault-embed-refused">'
+                f'<a class="vault-embed-link" href="{_attr(href)}">{_text(title)}</a></div>'
+            )
         self.stack.append(RenderContext(note, first, last, (*chain, key)))
         try:
             inner = self.markdown_factory(self) if self.markdown_factory else markdown.Markdown()
             body = inner.convert(text)
         finally:
             self.stack.pop()
-        href = self.final_url(note.src_uri)
-        if resolution.anchor:
-            href += "#" + quote(resolution.anchor, safe="^")
-        title = display_text(target)
         return (
             f'<div class="vault-embed vault-embed-note" data-embed="{_attr(note.src_uri)}">'
             f'<a class="vault-embed-link" href="{_attr(href)}" title="Open {_attr(title)}">'
             f"{_text(title)}</a>"
             f"{body}</div>"
         )
+
+    def _past_page_limits(self, size: int) -> bool:
+        """Count one transclusion of `size` bytes into the page; past a limit of
+        `limits.py` it is refused (reported once per page, at the page's embed), so a
+        fan-out of embeds costs at most the limits, not width ** depth."""
+        page = self.stack[0]
+        if page.transclusions >= MAX_TRANSCLUSIONS_PER_PAGE:
+            reason = f"more than {MAX_TRANSCLUSIONS_PER_PAGE} transclusions in one page"
+        elif page.transcluded_bytes + size > MAX_TRANSCLUDED_BYTES_PER_PAGE:
+            reason = f"more than {MAX_TRANSCLUDED_BYTES_PER_PAGE} transcluded bytes in one page"
+        elif self.transcluded_bytes + size > MAX_TRANSCLUDED_BYTES_PER_BUILD:
+            reason = f"more than {MAX_TRANSCLUDED_BYTES_PER_BUILD} transcluded bytes in the build"
+        else:
+            page.transclusions += 1
+            page.transcluded_bytes += size
+            self.transcluded_bytes += size
+            return False
+        if not page.over_limit:
+            page.over_limit = True
+            problem = Problem(
+                f"{reason}; the embeds past it are shown as links",
+                "embed fewer notes, or link to them instead",
+            )
+            self.report(page.embed_line, problem, page.note)
+        return True
 
     def _fragment_lines(self, note: Note, resolution: Resolution) -> tuple[int, int]:
         if resolution.heading is not None:

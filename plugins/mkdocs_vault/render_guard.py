@@ -7,9 +7,11 @@ runs of `<a `, `[^`, `\\(` or `<![CDATA[` are alike (measured per construct, see
 each construct would chase every extension's regexes; a budget of CPU time per page
 covers them all, including ones not found yet.
 
-The budget is CPU time of this process (`ITIMER_VIRTUAL`), not wall time: a page that
-waits for its snippets' results spends none, so slow snippets never trip it (they have
-their own time limit). Python delivers the timer's signal between bytecodes and inside
+The budget is CPU time of this process, user and system (`ITIMER_PROF`), not wall time:
+a page that waits for its snippets' results spends none, so slow snippets never trip it
+(they have their own time limit). System time counts because Python-Markdown's quadratic
+cases are often string copies the kernel pays for (page faults of huge temporaries): a
+line of a million `%` spent 76 s mostly in the kernel under a user-time-only timer. Python delivers the timer's signal between bytecodes and inside
 a long regex match alike, so a runaway match is stopped where it is. The exception is a
 `BaseException`, so that no `except Exception` in an extension can swallow it.
 """
@@ -44,9 +46,9 @@ def guard_convert(md, seconds: float, report: Report) -> None:
 
     def guarded(source: str) -> str:
         timed = seconds > 0 and threading.current_thread() is threading.main_thread()
-        previous = signal.signal(signal.SIGVTALRM, _stop) if timed else None
+        previous = signal.signal(signal.SIGPROF, _stop) if timed else None
         if timed:
-            signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+            signal.setitimer(signal.ITIMER_PROF, seconds)
         try:
             return convert(source)
         except RenderStopped:
@@ -56,8 +58,8 @@ def guard_convert(md, seconds: float, report: Report) -> None:
             report("its Markdown is nested too deeply to render", _DEEP_HINT)
         finally:
             if timed:
-                signal.setitimer(signal.ITIMER_VIRTUAL, 0)
-                signal.signal(signal.SIGVTALRM, previous)
+                signal.setitimer(signal.ITIMER_PROF, 0)
+                signal.signal(signal.SIGPROF, previous)
         return as_plain_text(source)
 
     md.convert = guarded

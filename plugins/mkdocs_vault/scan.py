@@ -27,6 +27,7 @@ from .grammar import (
     overloaded_fences,
     split_lines,
 )
+from .limits import NoteBudget
 
 _FRONT_MATTER_END = {"---", "..."}
 # libyaml's safe loader is ~10x faster than the pure-Python one; same semantics.
@@ -84,6 +85,8 @@ class ScanResult:
     encoding_error: str | None = None
     # (line, message, hint) of what the page will not show as written.
     problems: list[tuple[int, str, str]] = field(default_factory=list)
+    # The line where the note passed a limit of `limits.py`: from it on, plain text.
+    cut: int | None = None
 
 
 def split_front_matter(lines: list[str]) -> tuple[str | None, int]:
@@ -150,8 +153,11 @@ def string_list(value: object) -> list[str]:
     return [item.strip() for item in items if item.strip()]
 
 
-def scan_note(text: str) -> ScanResult:
-    """Scan a note's full source text (front matter included)."""
+def scan_note(text: str, bounded: bool = True) -> ScanResult:
+    """Scan a note's full source text (front matter included).
+
+    `bounded`: apply the per-note limits of `limits.py` (off for the pages the plugin
+    generates itself, such as a folder's index listing every note of a large folder)."""
     lines = split_lines(text)
     raw_meta, body_start = split_front_matter(lines)
     meta, meta_error = parse_front_matter(raw_meta)
@@ -186,8 +192,11 @@ def scan_note(text: str) -> ScanResult:
     paragraph_start: int | None = None
     previous_block: tuple[int, int] | None = None
     previous_line_paragraph = False
+    budget = NoteBudget()
 
     for number in range(body_start, len(lines) + 1):
+        if budget.cut is not None and bounded:
+            break  # the rest is shown as plain text: nothing in it is rendered
         line = lines[number - 1]
         stripped = line.strip()
 
@@ -213,6 +222,8 @@ def scan_note(text: str) -> ScanResult:
 
         if not in_comment and not in_indented_code and _is_plain(line):
             # Fast path for ordinary prose (most lines): nothing to record but paragraph state.
+            if "#" in line:
+                budget.text_line(line, number)
             last_block_is_list = False
             previous_line_paragraph = True
             if paragraph_start is None:
@@ -246,9 +257,13 @@ def scan_note(text: str) -> ScanResult:
         # Each check below is skipped when a cheap character test rules it out.
         masked = mask_code_spans(line) if "`" in line else line
         if in_comment or "%%" in masked:
+            markers = masked.count("%%")
+            if markers:
+                budget.add("comments", number, markers)
             visible, in_comment = _strip_comments(masked, in_comment)
         else:
             visible = masked
+        budget.text_line(visible, number)
         is_list_item = first in _LIST_FIRST and _LIST_ITEM_RE.match(line) is not None
 
         if is_list_item:
@@ -262,10 +277,12 @@ def scan_note(text: str) -> ScanResult:
             result.headings.append(
                 Heading(len(heading.group("hashes")), (heading.group("text") or "").strip(), number)
             )
+            budget.add("headings", number)
             previous_line_paragraph = False
         elif setext and previous_line_paragraph and paragraph_start == number - 1:
             level = 1 if setext.group("char").startswith("=") else 2
             result.headings.append(Heading(level, lines[number - 2].strip(), number - 1))
+            budget.add("headings", number - 1)
             previous_line_paragraph = False
             paragraph_start = None
             previous_blank = False
@@ -276,6 +293,9 @@ def scan_note(text: str) -> ScanResult:
         if "[[" in visible:
             for match in WIKILINK_RE.finditer(visible):
                 result.link_lines.setdefault(match.group(0), []).append(number)
+                budget.add("links", number)
+                if match.group(0).startswith("!"):
+                    budget.add("embeds", number)
 
         if paragraph_start is None:
             paragraph_start = number
@@ -287,16 +307,34 @@ def scan_note(text: str) -> ScanResult:
         tail = BLOCK_ID_TAIL_RE.search(visible.rstrip())
         if own_line and previous_blank and previous_block is not None:
             block_id = own_line.group("id")
+            budget.add("block_ids", number)
             result.blocks.setdefault(
                 block_id, Block(block_id, previous_block[0], previous_block[1], number)
             )
         elif tail:
             block_id = tail.group("id")
+            budget.add("block_ids", number)
             start = number if is_list_item else paragraph_start
             result.blocks.setdefault(block_id, Block(block_id, start, number, number))
         previous_blank = False
 
+    if bounded and budget.problem is not None:
+        _cut(result, budget.problem)
     return result
+
+
+def _cut(result: ScanResult, problem: tuple[int, str, str]) -> None:
+    """Forget what lies at or after the line where the note passed a limit (`limits.py`):
+    that part is shown as plain text, so it has no headings, ids, blocks or links."""
+    cut = problem[0]
+    result.cut = cut
+    result.problems.append(problem)
+    result.headings = [h for h in result.headings if h.line < cut]
+    result.blocks = {k: b for k, b in result.blocks.items() if b.marker_line < cut}
+    result.code_blocks = [c for c in result.code_blocks if c.first_line < cut]
+    result.link_lines = {
+        raw: kept for raw, lines in result.link_lines.items() if (kept := [n for n in lines if n < cut])
+    }
 
 
 def _python_block(opener_line: str, number: int) -> CodeBlock | None:
