@@ -60,6 +60,13 @@ def make_formatter(
         planned, result = found
         block = planned.block
         parts = [] if block.options.source == "hide" else [source_html]
+        if planned.cache_problem:
+            report(
+                note.display_path,
+                block.first_line,
+                f"cached result ignored: {planned.cache_problem}",
+                "nothing in it was run; the block runs again and its entry is replaced",
+            )
         if planned.option_error:
             report(
                 note.display_path,

@@ -24,6 +24,7 @@ from .options import BlockOptions, OptionError, block_options
 from .pool import WorkerPool
 from .runner import Block, BlockResult, NoteJob
 from .sandbox import abi_version
+from .scratch import ScratchRun
 from .vault_watch import Run, blame, changes, fingerprint
 
 log = get_plugin_logger(__name__)
@@ -39,6 +40,7 @@ class PlannedBlock:
     code: str  # as written in the note (options lines included): how a fence is matched
     block: Block
     option_error: str | None = None
+    cache_problem: str | None = None  # why its cache entry was refused (reported on render)
 
 
 @dataclass
@@ -82,7 +84,7 @@ class ExecutionSession:
         self.memory_mb = memory_mb  # the workers' address-space limit while they run a note
         self.sandbox = True  # confine workers' writes to the scratch folder where possible
         self._sandbox_logged: bool | None = None
-        self.scratch_root = cache_dir / "scratch"
+        self.scratch = ScratchRun(cache_dir / "scratch")  # this process's own (`scratch`)
         self.workers = workers
         self.timeout = timeout
         self.snippets_parent = snippets_parent
@@ -123,6 +125,12 @@ class ExecutionSession:
         if self.pool is not None and self._owns_pool:
             self.pool.shutdown()
             self.pool = None
+        self.scratch.close()
+
+    @property
+    def scratch_root(self) -> Path:
+        """This build's scratch folder: one per MkDocs process (see `scratch`)."""
+        return self.scratch.open()
 
     # -- planning -----------------------------------------------------------------------
     def plan(self, index: VaultIndex, run: bool = True) -> None:
@@ -152,6 +160,8 @@ class ExecutionSession:
                 writable = self._writable_dirs()
             job = self._job(planned, writable)
             found = self.cache.lookup_note(job.blocks, job.note_path, self.environment)
+            for index, problem in found.problems.items():
+                planned.blocks[index].cache_problem = problem
             if found.complete:
                 planned.results, planned.cached = found.cached, True
                 cached += len(found.cached)
