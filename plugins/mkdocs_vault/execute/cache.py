@@ -189,7 +189,7 @@ class ResultCache:
         """
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        signing = self.seal_key
+        signing = self.seal_key if result.state is not None else None
         if result.state is not None and signing is not None:
             write_atomically(path.with_suffix(".state"), seal.seal(signing, key, result.state))
         stored = dataclasses.replace(result, state=None)

@@ -53,20 +53,20 @@ def make_formatter(
         note = context()
         source_html = _highlight(src, md, kwargs)
         found = current.result_for(note, src) if current is not None and note is not None else None
-        if found is None:
+        if found is not None and found[0].cache_problem:
+            report(
+                note.display_path,
+                found[0].block.first_line,
+                f"cached result ignored: {found[0].cache_problem}",
+                "nothing in it was run; the block runs again and its entry is replaced",
+            )
+        if found is None or found[1] is None:
             return source_html + _note_box(
                 "Not executed: execution is turned off and there is no cached output."
             )
         planned, result = found
         block = planned.block
         parts = [] if block.options.source == "hide" else [source_html]
-        if planned.cache_problem:
-            report(
-                note.display_path,
-                block.first_line,
-                f"cached result ignored: {planned.cache_problem}",
-                "nothing in it was run; the block runs again and its entry is replaced",
-            )
         if planned.option_error:
             report(
                 note.display_path,

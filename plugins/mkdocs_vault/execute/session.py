@@ -306,8 +306,11 @@ class ExecutionSession:
         return found
 
     # -- collecting ---------------------------------------------------------------------
-    def result_for(self, note: Note, code: str) -> tuple[PlannedBlock, BlockResult] | None:
-        """The planned block whose source is `code` in `note`, and its result (waits)."""
+    def result_for(
+        self, note: Note, code: str
+    ) -> tuple[PlannedBlock, BlockResult | None] | None:
+        """The planned block whose source is `code` in `note`, and its result (waits;
+        None when it was neither run nor cached: execution is off)."""
         planned = self.notes.get(note.src_uri)
         if planned is None:
             return None
@@ -321,6 +324,4 @@ class ExecutionSession:
         if planned.results is None and planned.future is not None:
             planned.results = planned.future.result()
         result = None if planned.results is None else planned.results[planned.blocks.index(chosen)]
-        if result is None:
-            return None  # not cached, and execution is off
         return chosen, result
