@@ -52,6 +52,24 @@ def _wait_until(condition, timeout: float, what: str) -> None:
         time.sleep(0.05)
 
 
+def _started_here(root: Path) -> list[int]:
+    """Live processes whose command line names `root`: the fork server carries the build's
+    folder in its `sys_path`, and every worker is a fork of it, so one started after the
+    signal (a worker replaced on the way out) is found too."""
+    found = []
+    marker = str(root).encode()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                if marker in cmdline.read() and is_running(int(entry)):
+                    found.append(int(entry))
+        except OSError:
+            continue
+    return found
+
+
 def _kill_all(pids) -> None:
     for pid in pids:
         try:
@@ -72,6 +90,7 @@ def test_a_build_stopped_mid_block_leaves_no_process_running(tmp_path, number):
         )
         started = descendants(build.pid)  # fork server, worker, the block's child
         assert len(started) >= 3, started
+        assert _started_here(tmp_path)  # the check below can see the fork server
         build.send_signal(number)  # to the build alone, as `timeout` or `docker stop` do
         build.wait(timeout=STOP_TIMEOUT)
         _wait_until(
@@ -81,10 +100,12 @@ def test_a_build_stopped_mid_block_leaves_no_process_running(tmp_path, number):
             f"{[pid for pid in started if is_running(pid)]}",
         )
         assert lingering_processes(tmp_path) == []
+        time.sleep(0.5)  # a worker the pool might start on its way out would be up by now
+        assert _started_here(tmp_path) == []
         if number == signal.SIGTERM:
             assert build.returncode == -signal.SIGTERM  # still ends as SIGTERM ends it
     finally:
-        _kill_all([build.pid, *started, *lingering_processes(tmp_path)])
+        _kill_all([build.pid, *started, *lingering_processes(tmp_path), *_started_here(tmp_path)])
         build.wait()
 
 

@@ -39,6 +39,10 @@ MAX_MESSAGE_BYTES = 2**30  # a frame larger than this is no result of ours
 _WARM_MODULE = "mkdocs_vault.execute.warm"
 
 
+class _Stopped(RuntimeError):
+    """The pool was killed by a signal (`WorkerPool.kill_now`): no worker is replaced."""
+
+
 @dataclass
 class _Worker:
     process: BaseProcess
@@ -122,6 +126,7 @@ class WorkerPool:
         self._started = False
         self._spawner: threading.Thread | None = None
         self._start_error: str | None = None
+        self._killed = False  # by a signal (`kill_now`): replace no worker any more
         self.restarts = 0
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -174,8 +179,10 @@ class WorkerPool:
     def kill_now(self) -> None:
         """Kill every worker with all it started, without waiting for anything: the build
         is being stopped by a signal (`signals`); `shutdown` still collects them later."""
+        self._killed = True
         for worker in list(self._all):
-            _kill_worker_tree(worker.process)
+            if worker.process.exitcode is None:  # never a pid already collected (reused)
+                _kill_worker_tree(worker.process)
 
     def __enter__(self) -> WorkerPool:
         self.start()
@@ -221,6 +228,8 @@ class WorkerPool:
                 self._all.remove(worker)
         if failed:
             self.restarts += 1
+        if self._killed:
+            raise _Stopped("the build is being stopped")
         return self._spawn()  # awaited when it gets its next job
 
     # -- running ------------------------------------------------------------------------
@@ -233,6 +242,7 @@ class WorkerPool:
         except RuntimeError as error:
             return [BlockResult(error=str(error))] + [BlockResult.not_run() for _ in blocks[1:]]
         results: list[BlockResult] = []
+        held: _Worker | None = worker
         try:
             if worker.sandbox is not None and worker.sandbox != job.writable_dirs:
                 worker = self._replace(worker, failed=False)
@@ -260,8 +270,13 @@ class WorkerPool:
                 since = results[-1].ended_ns or time.time_ns()
             if not self._finished_cleanly(worker, default_timeout):
                 worker = self._replace(worker, failed=False)  # its threads die with it
+        except _Stopped as stopped:  # killed by a signal: no worker goes back to the pool
+            held = None
+            results.append(BlockResult(error=str(stopped)))
+            return results + [BlockResult.not_run() for _ in blocks[len(results) :]]
         finally:
-            self._idle.put(worker)
+            if held is not None:
+                self._idle.put(worker)
         return results
 
     def _take_idle(self) -> _Worker:
