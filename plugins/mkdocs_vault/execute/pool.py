@@ -51,6 +51,13 @@ class _Worker:
     # The writable folders its sandbox was entered with (None: not yet entered). A sandbox
     # cannot be widened, so a job with other folders goes to a fresh worker.
     sandbox: tuple[str, ...] | None = None
+    lifeline: Connection | None = None  # see `_spawn`
+
+    def close(self) -> None:
+        """Close our ends of its pipes (once the process is gone)."""
+        self.connection.close()
+        if self.lifeline is not None:
+            self.lifeline.close()
 
 
 def _context():
@@ -171,7 +178,7 @@ class WorkerPool:
             if worker.process.is_alive():
                 _kill_worker_tree(worker.process)
                 worker.process.join()
-            worker.connection.close()
+            worker.close()
         if started:
             signals.forget(self)
             _pool_closed()
@@ -193,15 +200,19 @@ class WorkerPool:
 
     def _spawn(self) -> _Worker:
         ours, theirs = self._context.Pipe()
+        # Never written: the worker's end reads EOF when this process is gone, however it
+        # died (SIGKILL, the OOM killer), and the worker then kills all it started.
+        lifeline_theirs, lifeline = self._context.Pipe(duplex=False)
         process = self._context.Process(
             target=worker_module.main,
-            args=(theirs,),
+            args=(theirs, lifeline_theirs),
             name="vault-snippet-worker",
             daemon=True,
         )
         process.start()
         theirs.close()  # so that our end sees EOF when the worker dies
-        worker = _Worker(process, ours)
+        lifeline_theirs.close()
+        worker = _Worker(process, ours, lifeline=lifeline)
         with self._lock:
             self._all.append(worker)
         return worker
@@ -222,7 +233,7 @@ class WorkerPool:
     def _replace(self, worker: _Worker, failed: bool = True) -> _Worker:
         _kill_worker_tree(worker.process)
         worker.process.join()
-        worker.connection.close()
+        worker.close()
         with self._lock:
             if worker in self._all:
                 self._all.remove(worker)

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 
 
-def main(connection) -> None:
+def main(connection, lifeline=None) -> None:
     """Serve jobs until `None` arrives or the parent is gone.
 
     Messages (`records`): {"kind": "ready", "pid"}, then per job one {"kind": "block",
@@ -28,12 +29,37 @@ def main(connection) -> None:
     from . import warm  # noqa: F401 - already imported by the fork server: free here
     from .processes import stop_descendants
 
+    global _own_threads
+    if lifeline is not None:
+        watcher = threading.Thread(target=_watch, args=(lifeline,), name="vault-lifeline")
+        watcher.daemon = True
+        watcher.start()
+        _own_threads = 1
     try:
         serve(connection)
     except (BrokenPipeError, EOFError, OSError):  # the build went away mid-note
         pass
     finally:
         stop_descendants()  # nothing a note started outlives this worker
+    if running_threads() > _own_threads:
+        os._exit(0)  # a note's thread would hold the exit (`threading._shutdown`) forever
+
+
+_own_threads = 0  # threads of the worker itself: the lifeline watcher
+
+
+def _watch(lifeline) -> None:
+    """Wait for EOF on the lifeline (the build died without stopping this worker), then
+    kill everything below this worker and exit: a block must not run on unattended with
+    no time limit, nor its children with it."""
+    from .processes import kill_tree
+
+    try:
+        lifeline.recv_bytes()
+    except (EOFError, OSError):
+        pass
+    kill_tree(os.getpid(), include_root=False)
+    os._exit(1)
 
 
 def serve(connection) -> None:
@@ -92,7 +118,7 @@ def serve(connection) -> None:
                     result.state = snapshot(namespace)
             reap_children()
             send_block(index, result)
-        threads = running_threads()  # counted first: a thread could start processes anew
+        threads = running_threads() - _own_threads  # first: a thread could start processes
         stop_descendants()  # nothing a note started outlives it
         connection.send_bytes(encode_message("done", threads=threads))
 
