@@ -109,6 +109,7 @@ class ExecutionSession:
 
     # -- lifecycle ----------------------------------------------------------------------
     def _ensure_pool(self) -> WorkerPool:
+        self.scratch.open()  # before any worker may write there
         if self.pool is None:
             self.pool = WorkerPool(self.workers)
         if not self.pool.started:
@@ -129,8 +130,9 @@ class ExecutionSession:
 
     @property
     def scratch_root(self) -> Path:
-        """This build's scratch folder: one per MkDocs process (see `scratch`)."""
-        return self.scratch.open()
+        """This build's scratch folder: one per MkDocs process (see `scratch`); created
+        and locked only when a block is to run (`_ensure_pool`)."""
+        return self.scratch.root
 
     # -- planning -----------------------------------------------------------------------
     def plan(self, index: VaultIndex, run: bool = True) -> None:
