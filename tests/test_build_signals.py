@@ -150,3 +150,22 @@ def test_two_builds_of_one_project_at_once_have_their_own_scratch_and_share_the_
     log = (tmp_path / "third.log").read_text()
     assert "WARNING" not in log, log
     assert "executed 0 blocks, 1 from cache" in log, log
+
+
+def test_each_run_has_its_own_scratch_and_the_next_sweeps_only_finished_ones(tmp_path):
+    from mkdocs_vault.execute.scratch import ScratchRun
+
+    finished, live = ScratchRun(tmp_path), ScratchRun(tmp_path)
+    (finished.open() / "left.txt").write_text("x")
+    live.open()
+    assert finished.root != live.root
+    finished.close()  # its folder stays, to be looked at, until the next run opens
+    assert (finished.root / "left.txt").exists()
+    later = ScratchRun(tmp_path)
+    later.open()
+    assert not finished.root.exists()
+    assert not finished.root.with_suffix(".lock").exists()
+    assert live.root.is_dir()  # still locked by its run: kept
+    assert not list(tmp_path.glob(".tmp-*"))
+    live.close()
+    later.close()

@@ -37,11 +37,14 @@ class ScratchRun:
         if self._lock_fd is None:
             self.parent.mkdir(parents=True, exist_ok=True)
             sweep(self.parent)
-            fd = os.open(self.root.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+            # Locked under a temporary name, then renamed: a sweeper never sees the lock
+            # of a live build unlocked.
+            temp = self.parent / f".tmp-{self.root.name}"
+            fd = os.open(temp, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a fresh random name: free
-            os.set_inheritable(fd, False)
+            self.root.mkdir()
+            os.replace(temp, self.root.with_suffix(".lock"))
             self._lock_fd = fd
-            self.root.mkdir(exist_ok=True)
         return self.root
 
     def close(self) -> None:
