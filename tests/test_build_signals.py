@@ -83,8 +83,9 @@ def _kill_all(pids) -> None:
     "number", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=["SIGTERM", "SIGINT", "SIGKILL"]
 )
 def test_a_build_stopped_mid_block_leaves_no_process_running(tmp_path, number):
-    write_vault(tmp_path, {"Hanging.md": _HANGING_BLOCK})
-    config = write_config(tmp_path)
+    # One worker, three hanging notes: two are still queued when the signal comes.
+    write_vault(tmp_path, {f"Hanging{n}.md": _HANGING_BLOCK for n in range(3)})
+    config = write_config(tmp_path, plugins=({"vault": {"exec_workers": 1}},))
     build = _start(config, tmp_path / "build.log")
     started: set[int] = set()
     try:

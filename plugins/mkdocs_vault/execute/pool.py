@@ -296,6 +296,8 @@ class WorkerPool:
             try:
                 return self._idle.get(timeout=0.2)
             except queue.Empty:
+                if self._killed:  # notes still queued when a signal stopped the build
+                    raise RuntimeError("the build is being stopped") from None
                 with self._lock:
                     hopeless = self._start_error is not None and not self._all
                 if hopeless:
