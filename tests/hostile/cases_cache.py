@@ -22,20 +22,28 @@ _NOTE = {"Home.md": f"# Home\n\n```python exec\n{_CODE}\n```\n"}
 _BLOCK_AT = "vault/Home.md:4"  # the block's first code line
 
 
-def _entry_path(vault: Path) -> tuple[object, str, Path]:
-    """The plugin's cache for this case, the key of Home.md's block, and its entry file."""
+def _entry_paths(vault: Path) -> tuple[object, list[str], list[Path]]:
+    """The plugin's cache for this case, the keys of Home.md's blocks, their entry files."""
     from mkdocs_vault.execute.cache import ResultCache, block_keys, environment_fingerprint
     from mkdocs_vault.execute.options import block_options
     from mkdocs_vault.execute.runner import Block
     from mkdocs_vault.scan import scan_note
 
-    [found] = scan_note((vault / "Home.md").read_text(encoding="utf-8")).code_blocks
-    options, code, taken = block_options(found.info, found.code)
-    block = Block(code, found.first_line + taken, options)
-    [key] = block_keys((block,), "vault/Home.md", environment_fingerprint())
+    blocks = []
+    for found in scan_note((vault / "Home.md").read_text(encoding="utf-8")).code_blocks:
+        options, code, taken = block_options(found.info, found.code)
+        blocks.append(Block(code, found.first_line + taken, options))
+    keys = block_keys(tuple(blocks), "vault/Home.md", environment_fingerprint())
     cache = ResultCache(vault.parent / ".cache" / "mkdocs_vault" / "results")
-    path = cache._path(key)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    paths = [cache._path(key) for key in keys]
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return cache, keys, paths
+
+
+def _entry_path(vault: Path) -> tuple[object, str, Path]:
+    """The cache, key and entry file of Home.md's only block."""
+    cache, [key], [path] = _entry_paths(vault)
     return cache, key, path
 
 
@@ -83,6 +91,33 @@ def _tampered(vault: Path) -> None:
     data = path.read_bytes()
     assert b"genuine output" in data
     path.write_bytes(data.replace(b"genuine output", b"FORGED-OUTPUT!"))
+
+
+class _ForgedState:
+    """Unpickles to a note state whose namespace holds what the snippet did not define."""
+
+    def __reduce__(self):
+        state = (
+            "{'namespace': {'__name__': '__note__', 'planted': 'STATE-PAYLOAD-RAN'},"
+            " 'random': __import__('random').getstate()}"
+        )
+        return eval, (state,)
+
+
+def _crafted_state(vault: Path) -> None:
+    """Block 1's genuine result beside a crafted snapshot, block 2 not cached: a build that
+    trusted the snapshot would resume block 2 in the namespace it plants."""
+    from mkdocs_vault.execute.runner import BlockResult
+
+    cache, keys, paths = _entry_paths(vault)
+    cache.put(keys[0], BlockResult())
+    paths[0].with_suffix(".state").write_bytes(pickle.dumps(_ForgedState()))
+
+
+_TWO_BLOCKS = {
+    "Home.md": "# Home\n\n```python exec\nx = 1\n```\n\n"
+    "```python exec\nprint(globals().get('planted', 'nothing planted'))\n```\n"
+}
 
 
 # A block whose `_repr_html_` returns a str subclass that, once unpickled, writes into the
@@ -144,6 +179,14 @@ CACHE_CASES: tuple[Case, ...] = (
         ((_BLOCK_AT, "cached result ignored: the cached entry is damaged"),),
         make=_tampered,
         forbid=("FORGED-OUTPUT!",),
+    ),
+    Case(
+        "cache-crafted-snapshot",
+        _TWO_BLOCKS,
+        (),
+        make=_crafted_state,
+        execute=True,
+        forbid=("STATE-PAYLOAD-RAN",),
     ),
     Case(
         "snippet-result-unpickles-into-the-vault",
