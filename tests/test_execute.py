@@ -273,7 +273,7 @@ def test_a_changed_snippets_module_invalidates_exactly_the_results_that_used_it(
 def test_a_truncated_entry_is_a_miss_not_a_crash(tmp_path):
     cache = ResultCache(tmp_path / "cache")
     cache.put("deadbeef", BlockResult(stdout="ok"))
-    path = next((tmp_path / "cache").rglob("deadbeef.pickle"))
+    path = next((tmp_path / "cache").rglob("deadbeef.json"))
     path.write_bytes(path.read_bytes()[:10])
     assert cache.get("deadbeef") is None
     cache.clear()

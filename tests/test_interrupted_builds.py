@@ -81,7 +81,7 @@ def _kill(process: subprocess.Popen) -> None:
 
 def _entries(config: Path) -> int:
     """Results stored in the project's cache so far (temp files not counted)."""
-    return len(list((config.parent / ".cache").glob("mkdocs_vault/results/*/*.pickle")))
+    return len(list((config.parent / ".cache").glob("mkdocs_vault/results/*/*.json")))
 
 
 def _wait_for_entries(config: Path, count: int) -> None:

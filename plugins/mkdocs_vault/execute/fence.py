@@ -53,7 +53,14 @@ def make_formatter(
         note = context()
         source_html = _highlight(src, md, kwargs)
         found = current.result_for(note, src) if current is not None and note is not None else None
-        if found is None:
+        if found is not None and found[0].cache_problem:
+            report(
+                note.display_path,
+                found[0].block.first_line,
+                f"cached result ignored: {found[0].cache_problem}",
+                "nothing in it was run; the block runs again and its entry is replaced",
+            )
+        if found is None or found[1] is None:
             return source_html + _note_box(
                 "Not executed: execution is turned off and there is no cached output."
             )

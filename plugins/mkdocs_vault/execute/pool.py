@@ -5,7 +5,13 @@ matplotlib once (`warm.py`), so each worker starts in milliseconds with nothing 
 import, and a replacement after a timeout or crash is as cheap. A block that runs past
 its time limit gets its worker killed and replaced; a worker that dies (segfault,
 `os._exit`) is replaced too, and the block it was running is reported. Notes run in
-parallel, one per worker.
+parallel, one per worker. Workers answer in JSON (`records`): nothing a note's code
+returns is unpickled here, in the unsandboxed MkDocs process.
+
+A build stopped by SIGTERM (`timeout`, a CI cancel, `docker stop`) or SIGINT would die
+with its block's time limit and leave the fork server, the workers and whatever the
+block started running; while a pool is open, both signals first kill every worker's
+process tree and the fork server (see `signals`), then take their usual course.
 """
 
 from __future__ import annotations
@@ -22,12 +28,19 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
 from . import worker as worker_module
+from . import signals
 from .processes import kill_tree
+from .records import RecordError, decode_message, result_from_data
 from .runner import BlockResult, NoteJob
 
 DEFAULT_TIMEOUT = 60.0
 _START_TIMEOUT = 120.0
+MAX_MESSAGE_BYTES = 2**30  # a frame larger than this is no result of ours
 _WARM_MODULE = "mkdocs_vault.execute.warm"
+
+
+class _Stopped(RuntimeError):
+    """The pool was killed by a signal (`WorkerPool.kill_now`): no worker is replaced."""
 
 
 @dataclass
@@ -38,6 +51,13 @@ class _Worker:
     # The writable folders its sandbox was entered with (None: not yet entered). A sandbox
     # cannot be widened, so a job with other folders goes to a fresh worker.
     sandbox: tuple[str, ...] | None = None
+    lifeline: Connection | None = None  # see `_spawn`
+
+    def close(self) -> None:
+        """Close our ends of its pipes (once the process is gone)."""
+        self.connection.close()
+        if self.lifeline is not None:
+            self.lifeline.close()
 
 
 def _context():
@@ -75,6 +95,18 @@ def _pool_closed() -> None:
             stop()
 
 
+def _kill_forkserver() -> None:
+    """Kill the fork server at once (a signal handler's last step; see `signals`)."""
+    from multiprocessing import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if pid:
+        try:
+            kill_tree(pid)
+        except OSError:  # pragma: no cover - no /proc
+            pass
+
+
 def _kill_worker_tree(process: BaseProcess) -> None:
     """Kill a worker with every process its block started (see `processes`), so a block
     stopped for its time limit leaves no child running on its own."""
@@ -101,6 +133,7 @@ class WorkerPool:
         self._started = False
         self._spawner: threading.Thread | None = None
         self._start_error: str | None = None
+        self._killed = False  # by a signal (`kill_now`): replace no worker any more
         self.restarts = 0
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -115,6 +148,7 @@ class WorkerPool:
         atexit.register(self.shutdown)  # in case MkDocs never reaches on_shutdown
         self._started = True
         _pool_opened()
+        signals.on_stop(self, self.kill_now, _kill_forkserver)
 
         def spawn_all() -> None:
             try:
@@ -144,9 +178,18 @@ class WorkerPool:
             if worker.process.is_alive():
                 _kill_worker_tree(worker.process)
                 worker.process.join()
-            worker.connection.close()
+            worker.close()
         if started:
+            signals.forget(self)
             _pool_closed()
+
+    def kill_now(self) -> None:
+        """Kill every worker with all it started, without waiting for anything: the build
+        is being stopped by a signal (`signals`); `shutdown` still collects them later."""
+        self._killed = True
+        for worker in list(self._all):
+            if worker.process.exitcode is None:  # never a pid already collected (reused)
+                _kill_worker_tree(worker.process)
 
     def __enter__(self) -> WorkerPool:
         self.start()
@@ -157,15 +200,19 @@ class WorkerPool:
 
     def _spawn(self) -> _Worker:
         ours, theirs = self._context.Pipe()
+        # Never written: the worker's end reads EOF when this process is gone, however it
+        # died (SIGKILL, the OOM killer), and the worker then kills all it started.
+        lifeline_theirs, lifeline = self._context.Pipe(duplex=False)
         process = self._context.Process(
             target=worker_module.main,
-            args=(theirs,),
+            args=(theirs, lifeline_theirs),
             name="vault-snippet-worker",
             daemon=True,
         )
         process.start()
         theirs.close()  # so that our end sees EOF when the worker dies
-        worker = _Worker(process, ours)
+        lifeline_theirs.close()
+        worker = _Worker(process, ours, lifeline=lifeline)
         with self._lock:
             self._all.append(worker)
         return worker
@@ -175,20 +222,25 @@ class WorkerPool:
             return
         if not worker.connection.poll(_START_TIMEOUT):
             raise RuntimeError("a snippet worker did not start within 120 s")
-        message = worker.connection.recv()
-        if message[0] != "ready":  # pragma: no cover - protocol guard
-            raise RuntimeError(f"unexpected first message from a worker: {message!r}")
+        try:
+            message = decode_message(worker.connection.recv_bytes(MAX_MESSAGE_BYTES))
+        except RecordError as error:  # pragma: no cover - protocol guard
+            raise RuntimeError(f"unexpected first message from a worker: {error}") from None
+        if message["kind"] != "ready":  # pragma: no cover - protocol guard
+            raise RuntimeError(f"unexpected first message from a worker: {message['kind']}")
         worker.ready = True
 
     def _replace(self, worker: _Worker, failed: bool = True) -> _Worker:
         _kill_worker_tree(worker.process)
         worker.process.join()
-        worker.connection.close()
+        worker.close()
         with self._lock:
             if worker in self._all:
                 self._all.remove(worker)
         if failed:
             self.restarts += 1
+        if self._killed:
+            raise _Stopped("the build is being stopped")
         return self._spawn()  # awaited when it gets its next job
 
     # -- running ------------------------------------------------------------------------
@@ -201,6 +253,7 @@ class WorkerPool:
         except RuntimeError as error:
             return [BlockResult(error=str(error))] + [BlockResult.not_run() for _ in blocks[1:]]
         results: list[BlockResult] = []
+        held: _Worker | None = worker
         try:
             if worker.sandbox is not None and worker.sandbox != job.writable_dirs:
                 worker = self._replace(worker, failed=False)
@@ -226,10 +279,15 @@ class WorkerPool:
                     results += [BlockResult.not_run() for _ in blocks[len(results) :]]
                     return results
                 since = results[-1].ended_ns or time.time_ns()
-            if worker.connection.poll(default_timeout):
-                worker.connection.recv()  # ("done",)
+            if not self._finished_cleanly(worker, default_timeout):
+                worker = self._replace(worker, failed=False)  # its threads die with it
+        except _Stopped as stopped:  # killed by a signal: no worker goes back to the pool
+            held = None
+            results.append(BlockResult(error=str(stopped)))
+            return results + [BlockResult.not_run() for _ in blocks[len(results) :]]
         finally:
-            self._idle.put(worker)
+            if held is not None:
+                self._idle.put(worker)
         return results
 
     def _take_idle(self) -> _Worker:
@@ -238,6 +296,8 @@ class WorkerPool:
             try:
                 return self._idle.get(timeout=0.2)
             except queue.Empty:
+                if self._killed:  # notes still queued when a signal stopped the build
+                    raise RuntimeError("the build is being stopped") from None
                 with self._lock:
                     hopeless = self._start_error is not None and not self._all
                 if hopeless:
@@ -249,13 +309,32 @@ class WorkerPool:
         try:
             if not worker.connection.poll(limit):
                 return f"timed out after {limit:g} s (the block was stopped)"
-            message = worker.connection.recv()
+            message = decode_message(worker.connection.recv_bytes(MAX_MESSAGE_BYTES))
+            if message["kind"] != "block":
+                raise RecordError(f"a {message['kind']!r} message where a result was due")
+            result = result_from_data(message.get("result"))
+            if message.get("state") is True:
+                result.state = worker.connection.recv_bytes(MAX_MESSAGE_BYTES)
         except (EOFError, OSError):
             worker.process.join(timeout=5)
             code = worker.process.exitcode
             return f"the worker process died while running this block (exit code {code})"
-        results.append(message[2])
+        except RecordError as error:
+            return f"the worker sent something that is not a block result ({error})"
+        results.append(result)
         return None
+
+    def _finished_cleanly(self, worker: _Worker, limit: float) -> bool:
+        """Read the note's `done` message: False when the worker must not serve again
+        (a thread the note started is still running in it, or it did not answer)."""
+        try:
+            if not worker.connection.poll(limit):
+                return False
+            message = decode_message(worker.connection.recv_bytes(MAX_MESSAGE_BYTES))
+        except (EOFError, OSError, RecordError):
+            return False
+        threads = message.get("threads")
+        return message["kind"] == "done" and threads == 0
 
     def run_notes(self, jobs: list[NoteJob]) -> dict[str, list[BlockResult]]:
         """Run many notes in parallel (one per worker); results keyed by note path."""

@@ -63,14 +63,15 @@ def own_children() -> list[int]:
     return sorted(pids)
 
 
-def kill_tree(root: int) -> None:
+def kill_tree(root: int, include_root: bool = True) -> None:
     """Freeze `root` and all its descendants until no new one appears, then kill them all.
 
-    The caller still collects `root` (its own child) with `wait`/`join`.
+    The caller still collects `root` (its own child) with `wait`/`join`. A process
+    clearing up below itself passes `include_root=False` (it must not freeze itself).
     """
     stopped: set[int] = set()
     for _ in range(_MAX_ROUNDS):
-        tree = {root} | descendants(root)
+        tree = ({root} if include_root else set()) | descendants(root)
         fresh = tree - stopped
         if not fresh:
             break

@@ -24,6 +24,7 @@ from .options import BlockOptions, OptionError, block_options
 from .pool import WorkerPool
 from .runner import Block, BlockResult, NoteJob
 from .sandbox import abi_version
+from .scratch import ScratchRun
 from .vault_watch import Run, blame, changes, fingerprint
 
 log = get_plugin_logger(__name__)
@@ -39,6 +40,7 @@ class PlannedBlock:
     code: str  # as written in the note (options lines included): how a fence is matched
     block: Block
     option_error: str | None = None
+    cache_problem: str | None = None  # why its cache entry was refused (reported on render)
 
 
 @dataclass
@@ -82,7 +84,7 @@ class ExecutionSession:
         self.memory_mb = memory_mb  # the workers' address-space limit while they run a note
         self.sandbox = True  # confine workers' writes to the scratch folder where possible
         self._sandbox_logged: bool | None = None
-        self.scratch_root = cache_dir / "scratch"
+        self.scratch = ScratchRun(cache_dir / "scratch")  # this process's own (`scratch`)
         self.workers = workers
         self.timeout = timeout
         self.snippets_parent = snippets_parent
@@ -107,6 +109,7 @@ class ExecutionSession:
 
     # -- lifecycle ----------------------------------------------------------------------
     def _ensure_pool(self) -> WorkerPool:
+        self.scratch.open()  # before any worker may write there
         if self.pool is None:
             self.pool = WorkerPool(self.workers)
         if not self.pool.started:
@@ -123,6 +126,13 @@ class ExecutionSession:
         if self.pool is not None and self._owns_pool:
             self.pool.shutdown()
             self.pool = None
+        self.scratch.close()
+
+    @property
+    def scratch_root(self) -> Path:
+        """This build's scratch folder: one per MkDocs process (see `scratch`); created
+        and locked only when a block is to run (`_ensure_pool`)."""
+        return self.scratch.root
 
     # -- planning -----------------------------------------------------------------------
     def plan(self, index: VaultIndex, run: bool = True) -> None:
@@ -152,6 +162,8 @@ class ExecutionSession:
                 writable = self._writable_dirs()
             job = self._job(planned, writable)
             found = self.cache.lookup_note(job.blocks, job.note_path, self.environment)
+            for index, problem in found.problems.items():
+                planned.blocks[index].cache_problem = problem
             if found.complete:
                 planned.results, planned.cached = found.cached, True
                 cached += len(found.cached)
@@ -296,8 +308,11 @@ class ExecutionSession:
         return found
 
     # -- collecting ---------------------------------------------------------------------
-    def result_for(self, note: Note, code: str) -> tuple[PlannedBlock, BlockResult] | None:
-        """The planned block whose source is `code` in `note`, and its result (waits)."""
+    def result_for(
+        self, note: Note, code: str
+    ) -> tuple[PlannedBlock, BlockResult | None] | None:
+        """The planned block whose source is `code` in `note`, and its result (waits;
+        None when it was neither run nor cached: execution is off)."""
         planned = self.notes.get(note.src_uri)
         if planned is None:
             return None
@@ -311,6 +326,4 @@ class ExecutionSession:
         if planned.results is None and planned.future is not None:
             planned.results = planned.future.result()
         result = None if planned.results is None else planned.results[planned.blocks.index(chosen)]
-        if result is None:
-            return None  # not cached, and execution is off
         return chosen, result

@@ -1,24 +1,81 @@
 """The worker process: forked warm from the fork server, then runs note jobs from a pipe.
 
 Results stream back block by block, so the parent knows which block was running when
-a time limit expired or the process died.
+a time limit expired or the process died. They travel as JSON (`records`), never as
+pickles: the parent must not run anything a note's code put into its answer.
+
+A note may start threads; Python cannot stop one. A worker that still has a thread
+running after a note's last block says so in its `done` message, and the pool replaces
+it, killing the thread with the process, so nothing a note started outlives the note.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import threading
 
 
-def main(connection) -> None:
-    """Serve jobs until `None` arrives. Messages: ("block", i, result), ("done",).
+def main(connection, lifeline=None) -> None:
+    """Serve jobs until `None` arrives or the parent is gone.
+
+    Messages (`records`): {"kind": "ready", "pid"}, then per job one {"kind": "block",
+    "index", "result", "state"} per block (followed by a frame holding the state's bytes
+    when "state" is true) and {"kind": "done", "threads"}.
 
     A job runs its blocks from `job.start` on, after restoring `job.state`; each block
     that succeeds sends the note's state after it, so a later edit can resume there.
     """
     from . import warm  # noqa: F401 - already imported by the fork server: free here
+    from .processes import stop_descendants
+
+    global _own_threads
+    if lifeline is not None:
+        watcher = threading.Thread(target=_watch, args=(lifeline,), name="vault-lifeline")
+        watcher.daemon = True
+        watcher.start()
+        _own_threads = 1
+    try:
+        serve(connection)
+    except (BrokenPipeError, EOFError, OSError):  # the build went away mid-note
+        pass
+    finally:
+        stop_descendants()  # nothing a note started outlives this worker
+    if running_threads() > _own_threads:
+        os._exit(0)  # a note's thread would hold the exit (`threading._shutdown`) forever
+
+
+_own_threads = 0  # threads of the worker itself: the lifeline watcher
+
+
+def _watch(lifeline) -> None:
+    """Wait for EOF on the lifeline (the build died without stopping this worker), then
+    kill everything below this worker and exit: a block must not run on unattended with
+    no time limit, nor its children with it."""
+    from .processes import kill_tree
+
+    try:
+        lifeline.recv_bytes()
+    except (EOFError, OSError):
+        pass
+    kill_tree(os.getpid(), include_root=False)
+    os._exit(1)
+
+
+def serve(connection) -> None:
+    """The job loop of `main`."""
     from .processes import adopt_descendants, stop_descendants
+    from .records import encode_message, result_to_data
     from .runner import BlockResult, resume_note, run_block, snapshot
+
+    def send_block(index: int, result: BlockResult) -> None:
+        state, result.state = result.state, None
+        message = encode_message(
+            "block", index=index, result=result_to_data(result), state=state is not None
+        )
+        connection.send_bytes(message)
+        if state is not None:
+            connection.send_bytes(state)
 
     # Output written straight to file descriptor 1 (C code, os.write) goes nowhere rather
     # than into MkDocs' terminal; Python-level prints are captured per block.
@@ -26,7 +83,7 @@ def main(connection) -> None:
     os.dup2(devnull, 1)
     os.close(devnull)
     adopt_descendants()  # see `processes`
-    connection.send(("ready", os.getpid()))
+    connection.send_bytes(encode_message("ready", pid=os.getpid()))
     sandboxed = False
     while True:
         try:
@@ -42,8 +99,8 @@ def main(connection) -> None:
             refusal = enter_sandbox(job.writable_dirs)
             if refusal:
                 for index in range(job.start, len(job.blocks)):
-                    connection.send(("block", index, BlockResult(error=refusal)))
-                connection.send(("done",))
+                    send_block(index, BlockResult(error=refusal))
+                connection.send_bytes(encode_message("done", threads=0))
                 continue
             sandboxed = True
         use_scratch_for_temporary_files(job.scratch_dir)
@@ -55,12 +112,32 @@ def main(connection) -> None:
             else:
                 result = run_block(namespace, job.blocks[index], job)
                 failed = result.error is not None
-                if not failed:
+                if not failed and not _holds_files(job.scratch_dir):
+                    # A state restores the namespace, not files the blocks so far left in
+                    # the working directory: with any there, resuming would differ.
                     result.state = snapshot(namespace)
             reap_children()
-            connection.send(("block", index, result))
+            send_block(index, result)
+        threads = running_threads() - _own_threads  # first: a thread could start processes
         stop_descendants()  # nothing a note started outlives it
-        connection.send(("done",))
+        connection.send_bytes(encode_message("done", threads=threads))
+
+
+def running_threads() -> int:
+    """Python threads still running besides this one (the worker itself starts none)."""
+    import _thread
+    import threading
+
+    counted = getattr(_thread, "_count", None)  # every thread `_thread` started
+    return counted() if counted is not None else threading.active_count() - 1
+
+
+def _holds_files(folder: str) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(True for _ in entries)
+    except OSError:
+        return False
 
 
 def use_scratch_for_temporary_files(scratch_dir: str) -> None:
