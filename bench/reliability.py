@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Hostile-vault reliability run for the ``vault`` MkDocs plugin (issue 6).
+"""Hostile-vault reliability run for the ``vault`` MkDocs plugin (issues 6 and 16).
 
 Run from the repository root::
 
-    python bench/reliability.py                    # every case of tests/hostile/cases.py
+    python bench/reliability.py                    # every case of tests/hostile/corpus.py
     python bench/reliability.py --skip big-note    # without the 50 MB note (a few seconds less)
     python bench/reliability.py --only yaml-bomb,embed-cycle --keep bench/out-reliability
 
@@ -12,8 +12,9 @@ hostile snippets, and the same runner that ``tests/test_hostile_vaults.py`` asse
 a fresh ``mkdocs build`` child with the case's time limit, and prints how many cases were
 handled as expected (finished in time, exactly the expected ``file:line`` warnings,
 nothing from outside the vault in the site, the vault unchanged, no process left
-running), the longest build and its case, whether every vault hashed the same before
-and after its build, and whether snippets ran under the Landlock sandbox. Exits 0
+running, no payload run when chromium opens the site), the longest build and its case,
+whether every vault hashed the same before and after its build, whether any vault's script
+ran in the browser, and whether snippets ran under the Landlock sandbox. Exits 0
 always: it reports, the tests judge.
 """
 
@@ -104,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"vaults unchanged     : {unchanged} (sha256 of every file)")
         lingering = sum(len(outcome.left_running) for outcome in outcomes)
         print(f"processes left behind: {lingering}")
+        in_browser = [outcome for outcome in outcomes if outcome.case.browser]
+        ran = [outcome.case.name for outcome in in_browser if outcome.payload_ran]
+        scripts = "none" if not ran else "yes: " + ", ".join(ran)
+        print(f"payloads run         : {scripts} ({len(in_browser)} cases opened in chromium)")
     print(f"wall time            : {total:.1f} s")
     if args.keep is not None:
         print(f"kept                 : {args.keep}")
