@@ -135,6 +135,22 @@ def test_a_labelled_block_is_a_link_target(tmp_path):
     assert build.soup("Fig.md").find(id="fig-curve") is not None
 
 
+@pytest.mark.parametrize(
+    ("label", "published"),
+    [("__search", "user-content-__search"), ("my figure", "my-figure")],
+    ids=["shadows-the-theme", "holds-a-space"],
+)
+def test_a_label_the_page_cannot_carry_as_is_is_linked_under_its_safe_id(tmp_path, label, published):
+    notes = {
+        "Fig.md": f"# Fig\n\n```python exec\n#| label: {label}\nprint('x')\n```\n",
+        "Home.md": f"See [[Fig#{label}]].\n",
+    }
+    build = build_vault(tmp_path, notes)
+    assert build.warnings == []
+    assert build.soup("Home.md").find("a", class_="vault-link")["href"] == f"../Fig/#{published}"
+    assert build.soup("Fig.md").find(id=published) is not None
+
+
 def test_a_data_file_beside_the_note_is_part_of_the_cache_key(tmp_path):
     notes = {"Data.md": "```python exec\nprint(open(NOTE_DIR / 'values.csv').read().strip())\n```\n"}
     write_vault(tmp_path, notes)

@@ -16,6 +16,7 @@ from pathlib import Path
 from .anchors import AnchorMaker
 from .execute.options import OptionError, block_options
 from .grammar import NOTE_EXTENSION, split_lines
+from .ids import safe_id
 from .scan import Block, Heading, ScanResult, scan_note, string_list
 
 
@@ -81,16 +82,17 @@ class Note:
         return headings
 
     @cached_property
-    def labels(self) -> set[str]:
-        """`label` options of the note's executable blocks: anchors `[[Note#label]]` reaches."""
-        found = set()
+    def labels(self) -> dict[str, str]:
+        """`label` options of the note's executable blocks, each with the id its output
+        carries (`ids.safe_id`: a label is an id the page prints): `[[Note#label]]` lands there."""
+        found = {}
         for code_block in self.scan.code_blocks:
             try:
                 options = block_options(code_block.info, code_block.code)[0]
             except OptionError:
                 continue
             if options.execute and options.label:
-                found.add(options.label)
+                found[options.label] = safe_id(options.label)
         return found
 
     @property

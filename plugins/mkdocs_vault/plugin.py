@@ -714,7 +714,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             if real is None or anchor in real:
                 continue
             note = self.index.notes.get(target_uri)
-            if note is not None and anchor in note.labels:
+            if note is not None and anchor in note.labels.values():
                 continue  # a snippet's output carries it, in HTML MkDocs does not parse
             real_headings = self._real_toc.get(target_uri, [])
             actual = None

@@ -193,7 +193,8 @@ class Resolver:
         if target.headings:
             heading = self.find_heading(note, target.headings)
             if heading is None and len(target.headings) == 1 and target.headings[0] in note.labels:
-                resolution.anchor = target.headings[0]  # the output of a labelled snippet
+                # The output of a labelled snippet, under the id its page gives it.
+                resolution.anchor = note.labels[target.headings[0]]
                 return
             if heading is None:
                 wanted = "#".join(target.headings)

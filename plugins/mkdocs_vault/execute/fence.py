@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 
+from ..ids import safe_id
 from .cache import write_atomically
 from .session import ExecutionSession, is_exec_marker
 
@@ -117,9 +118,9 @@ def make_formatter(
                 f"{html.escape(note.display_path)}:{line}: {html.escape(summary)}</p>"
                 f"<pre><code>{html.escape(result.error)}</code></pre>{_hint_html(result)}</div>"
             )
-        label = (
-            f' id="{html.escape(block.options.label, quote=True)}"' if block.options.label else ""
-        )
+        # A label is an id of the page: made safe as every id is (`ids.py`), and links to it
+        # resolve to the same safe id (`Note.labels`).
+        label = f' id="{safe_id(block.options.label)}"' if block.options.label else ""
         return f'<div class="vault-exec"{label}>{"".join(parts)}</div>'
 
     return formatter
