@@ -169,6 +169,8 @@ UNWRAPPED = frozenset({"div", "span"})
 DROPPED_CLASSES = frozenset(
     {"headerlink", "vault-local-graph", "vault-backlinks", "vault-aliases", "vault-graph"}
 )
+# Different names for one thing a reader sees: struck-through text (markdown-it writes `<s>`).
+RENAMED = {"s": "del", "strike": "del"}
 _VOID = frozenset({"br", "hr", "img", "input", "wbr", "col", "source", "track", "area", "meta", "link"})
 # Whitespace around these is not visible (the spec's normalizer, test/normalize.py).
 _BLOCK = frozenset(
@@ -238,6 +240,7 @@ class _Tokens(HTMLParser):
         del self._stack[depth:]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        tag = RENAMED.get(tag, tag)
         if tag in _CLOSES_P and (depth := self._open_p()) is not None:
             self._close_to(depth)
         classes = set()
@@ -267,6 +270,7 @@ class _Tokens(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
+        tag = RENAMED.get(tag, tag)
         if tag in _VOID:
             return
         if tag == "p" and self._open_p() is None:
@@ -315,7 +319,7 @@ def structure(html: str, *, soft_breaks: bool = False) -> str:
     as it is, tabs included, but for spaces at the end of a line or of the block (not
     visible). `UNWRAPPED` elements leave their content, `DROPPED_CLASSES` elements leave
     nothing, comments are gone; an empty `<tbody>` (Python-Markdown always writes one) is
-    gone too. With `soft_breaks`, a newline in running text (a soft line break, in the
+    gone too; `RENAMED` tags read as the spec's. With `soft_breaks`, a newline in running text (a soft line break, in the
     spec's HTML) reads as `<br>`: how Obsidian shows it by default.
     """
     parser = _Tokens()

@@ -92,9 +92,10 @@ def test_selection_is_the_issue_sections_without_raw_html(examples):
         ('<th align="center">a</th>', '<th style="text-align: center;">a</th>'),
         ("<p>foo\nbar</p>", "<p>foo<br />\nbar</p>"),  # Obsidian's line breaks
         ("<p>#hashtag</p>", '<p><span class="md-tag vault-tag">#hashtag</span></p>'),
+        ("<p><del>Hi</del></p>", "<p><s>Hi</s></p>"),
         ("<p>foo</p>\n<pre><code>bar\n</code></pre>\n<p>baz</p>", '<p>foo\n<div class="highlight"><pre><code>bar\n</code></pre></div>\n<p>baz</p>'),
     ],
-    ids=["id-class-permalink", "pygments-spans", "url-encoding", "start-number", "cell-alignment", "soft-break-as-br", "tag-wrapper", "browser-closes-p"],
+    ids=["id-class-permalink", "pygments-spans", "url-encoding", "start-number", "cell-alignment", "soft-break-as-br", "tag-wrapper", "strike-tag", "browser-closes-p"],
 )
 def test_comparer_ignores_presentation(expected, actual):
     assert same_structure(expected, actual)
