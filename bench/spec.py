@@ -90,9 +90,9 @@ def show(example, ours: str, plain: str) -> str:
             f"ours {'passes' if verdict['ours'] else 'fails'}, "
             f"plain MkDocs {'passes' if verdict['plain'] else 'fails'}",
             f"  markdown : {example.markdown!r}",
-            f"  spec     : {gfm_spec.structure(example.html)}",
-            f"  ours     : {gfm_spec.structure(ours)}",
-            f"  plain    : {gfm_spec.structure(plain)}",
+            f"  spec     : {gfm_spec.structure(example.html)!r}",
+            f"  ours     : {gfm_spec.structure(ours)!r}",
+            f"  plain    : {gfm_spec.structure(plain)!r}",
             f"  ours HTML: {ours.strip()!r}",
         ]
     )
@@ -101,7 +101,7 @@ def show(example, ours: str, plain: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--failed", action="store_true", help="list failing examples per section")
-    parser.add_argument("--show", default="", help="comma-separated example numbers to print in full")
+    parser.add_argument("--show", default="", help="example numbers to print in full (1,2,…)")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
     args = parser.parse_args(argv)
     if hasattr(sys.stdout, "reconfigure"):
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print("GFM spec conformance of a note's body")
     print(machine_line())
-    print(versions_line(["mkdocs", "Markdown", "pymdown-extensions", "mkdocs-material", "mkdocs-vault"]))
+    print(versions_line(["mkdocs", "Markdown", "pymdown-extensions", "mkdocs-vault"]))
     print(f"command : {shlex.join(getattr(sys, 'orig_argv', [sys.executable, *sys.argv]))}")
     try:
         load = "/".join(f"{x:.2f}" for x in os.getloadavg())
@@ -136,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
             start = time.perf_counter()
             rendered[name] = gfm_spec.render_examples(examples, plugin=plugin, workdir=work / name)
             label = "vault plugin" if plugin else "plain MkDocs"
-            print(f"build   : {label}: {len(examples)} notes in {time.perf_counter() - start:.1f} s")
+            seconds = time.perf_counter() - start
+            print(f"build   : {label}: {len(examples)} notes in {seconds:.1f} s")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -150,12 +151,14 @@ def main(argv: list[str] | None = None) -> int:
         print()
         for section in gfm_spec.SECTIONS:
             if ours.failed[section] or plain.failed[section]:
-                print(f"{section}: ours fails {ours.failed[section]}; plain fails {plain.failed[section]}")
+                print(f"{section}: ours fails {ours.failed[section]}; "
+                      f"plain fails {plain.failed[section]}")
     wanted = {int(n) for n in args.show.split(",") if n.strip()}
     for example in examples:
         if example.number in wanted:
             print()
-            print(show(example, rendered["ours"][example.number], rendered["plain"][example.number]))
+            number = example.number
+            print(show(example, rendered["ours"][number], rendered["plain"][number]))
     return 0
 
 

@@ -455,13 +455,13 @@ def render_examples(examples: list[Example], *, plugin: bool, workdir: Path | No
             "site_dir: site\n"
             "use_directory_urls: false\n"
             "theme:\n  name: null\n  custom_dir: theme\n"
-            f"plugins:\n  - {'vault' if plugin else 'search'}\n"
+            + ("plugins:\n  - vault\n" if plugin else "plugins: []\n")
             + markdown_extensions_block()
         )
         config_file = root / "mkdocs.yml"
         config_file.write_text(config_text, encoding="utf-8")
         logger = logging.getLogger("mkdocs")
-        level, propagate = logger.level, logger.propagate
+        level = logger.level
         cwd = os.getcwd()
         logger.setLevel(logging.CRITICAL)
         try:
@@ -475,7 +475,6 @@ def render_examples(examples: list[Example], *, plugin: bool, workdir: Path | No
         finally:
             os.chdir(cwd)
             logger.setLevel(level)
-            logger.propagate = propagate
         rendered = {}
         for example in examples:
             page = root / "site" / note_name(example).replace(".md", ".html")
