@@ -67,6 +67,16 @@ SECTIONS = (
 # section under that share of its own.
 TARGET_TOTAL = 0.95
 TARGET_SECTION = 0.85
+# CommonMark examples that GFM's own autolink extension contradicts: cmark-gfm checks them
+# with the extension off, and the section "Autolinks (extension)" with it on. Issue 11
+# wants it on (Obsidian links a bare URL), so no renderer passes these and that section
+# together; the target leaves them out (the table still counts them).
+EXTENSION_CONFLICTS = {
+    610: "`<http://foo.bar/baz bim>`: the extension links the URL inside",
+    616: "`< http://foo.bar >`: the extension links the URL inside",
+    619: "`http://example.com`: a bare URL, linked by the extension",
+    620: "`foo@bar.example.com`: a bare address, linked by the extension",
+}
 
 _FENCE = "`" * 32  # an example opens with 32 backticks and " example", closes with 32
 _HEADING = re.compile(r"(#{1,6}) +(.*?)\s*$")
@@ -508,6 +518,23 @@ def tally(examples: list[Example], rendered: dict[int, str]) -> Tally:
         else:
             failed[example.section].append(example.number)
     return Tally(passed, failed)
+
+
+def target_shortfall(examples: list[Example], tally_: Tally) -> list[str]:
+    """Why `tally_` misses issue 11's target ([] when it meets it), `EXTENSION_CONFLICTS` aside."""
+    measured = [e for e in examples if e.number not in EXTENSION_CONFLICTS]
+    conflicts = {e.number for e in examples if e.number in EXTENSION_CONFLICTS}
+    total = counts(measured)
+    passed = {s: total[s] - len(set(tally_.failed[s]) - conflicts) for s in SECTIONS}
+    misses = []
+    if sum(passed.values()) < TARGET_TOTAL * len(measured):
+        misses.append(f"total {sum(passed.values())}/{len(measured)} under {TARGET_TOTAL:.0%}")
+    misses += [
+        f"{s} {passed[s]}/{total[s]} under {TARGET_SECTION:.0%}"
+        for s in SECTIONS
+        if total[s] and passed[s] < TARGET_SECTION * total[s]
+    ]
+    return misses
 
 
 def counts(examples: list[Example]) -> dict[str, int]:
