@@ -68,6 +68,15 @@ def test_a_mermaid_fence_becomes_a_block_for_the_script_with_its_text_untouched(
     assert build.warnings == []
 
 
+def test_mermaid_comments_and_markup_in_a_fence_stay_its_escaped_text(tmp_path):
+    # %% is a mermaid comment here, not an Obsidian one; markup is text for mermaid to parse.
+    source = "flowchart LR\n%% a comment\n  A --> B\n</code></pre><script>alert(1)</script>"
+    build = build_vault(tmp_path, {"Diagram.md": f"# D\n\n```mermaid\n{source}\n```\n\nafter\n"})
+    html = build.html("Diagram.md")
+    assert f'<pre class="vault-mermaid"><code>{_escaped(source)}</code></pre>' in html
+    assert "<script>alert" not in html and "<p>after</p>" in html
+
+
 def test_material_s_recipe_in_mkdocs_yml_is_replaced_by_the_offline_fence(tmp_path):
     write_vault(tmp_path, {"Diagram.md": f"# D\n\n```mermaid\n{FLOWCHART}\n```\n"})
     config = write_config(tmp_path)
@@ -229,6 +238,28 @@ def test_a_page_without_a_diagram_never_loads_mermaid_and_instant_navigation_dra
         assert page.evaluate("window.sameWindow === true")  # instant navigation, no reload
         assert problems.items == []
         assert [u for u in requests if not u.startswith(site + "/")] == []
+
+
+HOSTILE = """\
+flowchart LR
+  A["<img src=x onerror=window.pwned=1>label"] --> B["go"]
+  click B call pwn()"""
+
+
+@pytest.mark.browser
+def test_markup_in_a_diagram_label_does_not_run(tmp_path):
+    notes = {"Hostile.md": f"# H\n\n```mermaid\n{HOSTILE}\n```\n"}
+    build = build_vault(tmp_path, notes, theme="material", extra={"theme": MATERIAL})
+    with serve(build.site) as url, chromium() as browser:
+        page = browser.new_page()
+        # A page function a diagram's `click` could call (mermaid binds none when strict).
+        page.add_init_script("window.pwn = () => { window.pwned = 3; }")
+        page.goto(url + "/Hostile/", wait_until="networkidle")
+        page.wait_for_selector(".vault-mermaid-diagram[data-vault-mermaid='drawn'] svg")
+        page.locator(".vault-mermaid-diagram svg").get_by_text("go", exact=True).first.click(force=True)
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.pwned === undefined")
+        assert page.evaluate("document.querySelectorAll('.vault-mermaid-diagram [onerror]').length") == 0
 
 
 @pytest.mark.browser
