@@ -42,7 +42,7 @@ NOTES = {"index.md": "# Home\n\n[[Diagram]] and [[Plain]]\n", "Diagram.md": DIAG
 MATERIAL = {
     "name": "material",
     "font": False,  # as in our mkdocs.yml: Material would otherwise fetch Google Fonts
-    "features": ["navigation.instant"],
+    "features": ["navigation.instant", "navigation.instant.preview"],
     "palette": [
         {"scheme": "default", "toggle": {"icon": "material/weather-night", "name": "Dark"}},
         {"scheme": "slate", "toggle": {"icon": "material/weather-sunny", "name": "Light"}},
@@ -143,13 +143,14 @@ def test_mermaid_is_vendored_with_its_license_and_shipped_with_the_site(tmp_path
 
 # ---- in the browser -------------------------------------------------------------------
 
-STATE = """() => [...document.querySelectorAll('.vault-mermaid-diagram')].map(box => ({
+# The page's own diagrams (Material's content, not a link preview's copy).
+STATE = """() => [...(document.querySelector('.md-content') || document).querySelectorAll('.vault-mermaid-diagram')].map(box => ({
     state: box.getAttribute('data-vault-mermaid'),
     theme: box.vaultMermaidTheme || null,
     svg: box.querySelector('svg') ? box.querySelector('svg').textContent : null,
     error: box.querySelector('.vault-mermaid-error') ? box.querySelector('.vault-mermaid-error').innerText : null,
 }))"""
-SETTLED = """() => { const boxes = [...document.querySelectorAll('.vault-mermaid-diagram')];
+SETTLED = """() => { const boxes = [...(document.querySelector('.md-content') || document).querySelectorAll('.vault-mermaid-diagram')];
     return boxes.length === 2 && boxes.every(b => b.getAttribute('data-vault-mermaid') !== 'pending'); }"""
 # What mermaid leaves in <body> when a diagram fails: its scratch element or the bomb.
 LEFTOVERS = """() => [...document.body.children].filter(e => /vault-mermaid-\\d/.test(e.id)
@@ -238,6 +239,20 @@ def test_a_page_without_a_diagram_never_loads_mermaid_and_instant_navigation_dra
         assert page.evaluate("window.sameWindow === true")  # instant navigation, no reload
         assert problems.items == []
         assert [u for u in requests if not u.startswith(site + "/")] == []
+
+
+@pytest.mark.browser
+def test_a_link_preview_of_a_note_draws_its_diagrams(site):
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        problems = PageProblems(page)
+        page.goto(site + "/Plain/", wait_until="networkidle")
+        page.locator("article a", has_text="Diagram").first.hover()
+        preview = ".md-tooltip2 .vault-mermaid-diagram"
+        page.wait_for_selector(f"{preview}[data-vault-mermaid='drawn'] svg", timeout=30_000)
+        page.wait_for_selector(f"{preview}[data-vault-mermaid='error'] .vault-mermaid-error")
+        assert "Done & dusted" in page.locator(f"{preview} svg").first.text_content()
+        assert problems.items == []
 
 
 HOSTILE = """\

@@ -16,7 +16,8 @@
  * - Material's instant navigation swaps pages without reloading scripts: drawing
  *   re-runs on its `document$`. Other themes, and Material opened from disk (where
  *   document$ does not emit), get a pass once the document is loaded; the pass is
- *   idempotent.
+ *   idempotent. Link previews (navigation.instant.preview) are drawn when Material
+ *   adds them to <body>.
  *
  * Tests read a drawn block as .vault-mermaid-diagram[data-vault-mermaid="drawn"|"error"].
  */
@@ -210,6 +211,18 @@
   if (typeof document$ !== "undefined") {
     document$.subscribe(drawPage);
     window.addEventListener("load", start);
+    // Link previews (navigation.instant.preview) copy part of another page into a
+    // popover appended to <body>: its diagrams are drawn there too.
+    new MutationObserver(function (mutations) {
+      for (var i = 0; i < mutations.length; i++) {
+        var added = mutations[i].addedNodes;
+        for (var j = 0; j < added.length; j++) {
+          if (added[j].nodeType === 1) {
+            draw(collect(added[j]));
+          }
+        }
+      }
+    }).observe(document.body, { childList: true });
   } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
