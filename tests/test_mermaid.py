@@ -278,8 +278,9 @@ def test_markup_in_a_diagram_label_does_not_run(tmp_path):
 
 
 @pytest.mark.browser
-def test_diagrams_draw_in_mkdocs_own_theme(tmp_path):
-    build = build_vault(tmp_path, NOTES, theme="mkdocs")
+def test_diagrams_draw_in_mkdocs_own_theme_in_its_dark_mode(tmp_path):
+    theme = {"name": "mkdocs", "color_mode": "dark"}  # <html data-bs-theme="dark">
+    build = build_vault(tmp_path, NOTES, extra={"theme": theme})
     with serve(build.site) as url, chromium() as browser:
         seen = {}
         for name in ("Plain", "Diagram"):
@@ -290,7 +291,7 @@ def test_diagrams_draw_in_mkdocs_own_theme(tmp_path):
             page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
             page.goto(f"{url}/{name}/", wait_until="load")
             if name == "Diagram":
-                _assert_drawn(page, "default")
+                _assert_drawn(page, "dark")
             assert [u for u in requests if not u.startswith(url + "/") and "mermaid" in u] == []
             seen[name] = sorted(p for p in problems.items if "cdnjs" not in p)
         # Only the theme's own errors (hljs missing offline), the same without a diagram.
