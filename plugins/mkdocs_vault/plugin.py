@@ -47,6 +47,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from . import mermaid
 from .anchors import AnchorMaker
 from .attachments import inert_attachments
 from .backlinks import LinkLedger, backlinks_html
@@ -110,6 +111,12 @@ SITE_ASSETS: list[tuple[str, str]] = [
     ("vault-graph.js", "js"),
     ("graph/force-graph.min.js", "file"),
     ("graph/LICENSE", "file"),
+    # Mermaid diagrams: our script loads mermaid (vendored from npm, MIT, LICENSE
+    # beside it) only on a page that has a diagram (`mermaid.py`).
+    ("vault-mermaid.css", "css"),
+    ("vault-mermaid.js", "js"),
+    ("mermaid/mermaid.min.js", "file"),
+    ("mermaid/LICENSE", "file"),
     # Material's offline plugin (a site opened from disk) needs this worker shim for search
     # and would fetch it from unpkg.com; `_offline_shim` points it at this copy instead.
     (_IFRAME_WORKER, "file"),
@@ -272,6 +279,8 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         # The fence is registered even with execution off: blocks then show their last
         # cached output, or say plainly that they were not executed.
         self._configure_execution(config)
+        if self.config.stylesheet:  # the fence is drawn by our script: no script, no fence
+            mermaid.register_fence(config)
         return config
 
     on_config = CombinedEvent(_offline_polyfill, _on_config)
