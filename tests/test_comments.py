@@ -152,6 +152,9 @@ VAULT = {
         See ![[Sketch.excalidraw]] here.
 
         ![[Evil.excalidraw]]
+
+        [[Drawing.excalidraw#^xK3pQ9aB|element]] [[Drawing.excalidraw#Text Elements|texts]]
+        ![[Drawing.excalidraw#^group=abc]]
         """
     ),
 }
@@ -278,7 +281,15 @@ def test_embeds_of_a_drawing_show_its_exported_image(site):
         ("../Drawing.excalidraw.svg", None),
         ("../Drawing.excalidraw.svg", "300"),
         ("../sub/Photo.excalidraw.png", None),
+        ("../Drawing.excalidraw.svg", None),  # an Excalidraw `#^group=` fragment: shown whole
     ]
+
+
+def test_links_into_a_drawing_open_its_page_without_a_warning(site):
+    soup = _content(site, "Home.md")
+    for text in ("element", "texts"):
+        assert soup.find("a", string=text)["href"] == "../Drawing.excalidraw/"
+    assert not [w for w in site.warnings if "Home.md" in w and "Drawing" in w], site.warnings
 
 
 def test_a_drawing_without_an_export_is_a_placeholder_and_a_warning_with_a_hint(site):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 import markdown
@@ -173,6 +173,9 @@ class LinkRenderer:
             self.note_linked(resolution.note, raw, occurrence=occurrence)
         if not resolution.found:
             return broken(text, resolution.problems)
+        if resolution.anchor and excalidraw.is_drawing(resolution.note):
+            # A drawing's page holds only its image: its text elements have no ids there.
+            resolution = replace(resolution, anchor=None)
         element = etree.Element("a", {"href": self.href_for(resolution), "class": "vault-link"})
         element.text = AtomicString(text)
         return element
@@ -208,14 +211,17 @@ class LinkRenderer:
             html = self.generated_embed(raw, target, uri, self.context.note, line)
             if html is not None:
                 return None, html
+        if resolution.note is not None and excalidraw.is_drawing(resolution.note):
+            # Shown whole: a `#^group=`/`#^area=` fragment (Excalidraw's) or a heading of
+            # its data selects nothing in an exported image, and is no broken link.
+            self.note_linked(resolution.note, raw, line=line, embed=True)
+            return self.drawing_embed(target, resolution.note, line), None
         for problem in resolution.problems:
             self.report(line, problem)
         if resolution.note is not None:
             self.note_linked(resolution.note, raw, line=line, embed=True)
         if not resolution.found:
             return broken(display_text(target) or raw, resolution.problems, embed=True), None
-        if resolution.note is not None and excalidraw.is_drawing(resolution.note):
-            return self.drawing_embed(target, resolution.note, line), None
         if resolution.attachment is not None:
             return self._image_or_link(target, resolution, line), None
         if resolution.problems and resolution.anchor is None and (target.headings or target.block):
