@@ -9,7 +9,11 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from bs4 import BeautifulSoup
 from helpers import build_vault
+from hypothesis import example, given
+from hypothesis import strategies as st
+from test_properties import RENDER, VAULT_RENDER, render
 
 from mkdocs_vault.comments import strip_comments
 from mkdocs_vault.scan import scan_note
@@ -310,3 +314,38 @@ def test_an_exported_svg_with_script_is_linked_as_text_not_shown(site):
 
 def test_a_drawing_page_renders_none_of_its_links(site):
     assert _content(site, "Drawing.excalidraw.md").find("a") is None
+
+
+# -- the scanner and the page agree, whatever the blocks around a comment -----------------
+# No indented line among them: whether one is code depends on list and quote rules the
+# scanner follows only roughly, comments or not (`- x` right after a paragraph line is no
+# list to Python-Markdown; a quote of empty `>` lines makes a lazy indented line code).
+_LINE = st.sampled_from(
+    [
+        "%%",
+        "a %% b",
+        "## Heading",
+        "[[Target]]",
+        "- [[Target]] %%",
+        "> [[Target]]",
+        "~~~",
+        "`%%` [[Target]]",
+        "",
+        "text",
+    ]
+)
+
+
+@RENDER
+@given(st.lists(_LINE, max_size=12))
+@example(["%%", "## Heading", "[[Target]]", "%%", "## Heading"])
+@example(["~~~", "%%", "~~~", "[[Target]]"])
+@example(["## Heading", "    [[Target]] %%", "[[Target]]", "%%"])
+@example(["> %%", "> [[Target]]", "> %%", "> [[Target]]"])
+def test_the_scanner_sees_a_link_or_heading_exactly_where_the_page_shows_one(lines):
+    text = "\n".join(lines) + "\n"
+    soup = BeautifulSoup(render(text), "html.parser")
+    note = VAULT_RENDER.index.transient_note("sub/Page.md", text)
+    shown = len([a for a in soup.find_all("a") if a.get_text() == "Target"])
+    assert len(note.occurrence_lines.get("[[Target]]", [])) == shown
+    assert len(note.headings) == len(soup.find_all("h2"))

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from .grammar import WIKILINK_FAST_RE, fenced_code_blocks, mask_code_spans
+from .grammar import ATX_HEADING_RE, TAB_LENGTH, WIKILINK_FAST_RE, fenced_code_blocks, mask_code_spans
 
 MARKER = "%%"
 _QUOTE_PREFIX_RE = re.compile(r"[ \t]*(?:>[ \t]?)+")
@@ -62,7 +62,8 @@ def strip_comments(lines: list[str]) -> list[str]:
                 out.append(line)
                 previous_blank = True
                 continue
-            indented = line.startswith(("    ", "\t"))
+            # Four columns, tabs expanded as Python-Markdown expands them before parsing.
+            indented = line[:1] in " \t" and line.expandtabs(TAB_LENGTH).startswith("    ")
             if indented and (in_indented_code or (previous_blank and not last_block_is_list)):
                 in_indented_code = True
                 previous_blank = False
@@ -76,15 +77,20 @@ def strip_comments(lines: list[str]) -> list[str]:
         masked = mask_code_spans(line) if "`" in line else line
         if not in_comment and MARKER not in masked:
             out.append(line)
-            previous_blank = False
+            previous_blank = _is_heading(line)  # (a heading ends its block, as a blank line)
             continue
         opened_here = not in_comment
         visible, in_comment = _strip_line(line, masked, in_comment, quoted)
         if in_comment and opened_here:
             quoted = _quote_prefix(line) != ""
         out.append(visible)
-        previous_blank = not visible.strip()
+        previous_blank = not visible.strip() or _is_heading(visible)
     return out
+
+
+def _is_heading(line: str) -> bool:
+    """An ATX heading line: Python-Markdown parses the next line as a new block."""
+    return line.startswith("#") and ATX_HEADING_RE.match(line) is not None
 
 
 def _quote_prefix(line: str) -> str:

@@ -195,6 +195,8 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
     # The block being read (lines since the last blank one) began as indented code.
     block_began_as_code = False
     previous_blank = True
+    # Python-Markdown parses the lines after a heading as a new block: indented, it is code.
+    after_heading = False
     last_block_is_list = False
     paragraph_start: int | None = None
     previous_block: tuple[int, int] | None = None
@@ -222,6 +224,7 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
                 previous_block = (paragraph_start, number - 1)
             paragraph_start = None
             previous_blank = True
+            after_heading = False
             block_began_as_code = False
             previous_line_paragraph = False
             continue
@@ -235,11 +238,14 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
             if paragraph_start is None:
                 paragraph_start = number
             previous_blank = False
+            after_heading = False
             continue
 
         indented = line.startswith(("    ", "\t"))
-        if indented and (in_indented_code or (previous_blank and not last_block_is_list)):
-            block_began_as_code = block_began_as_code or previous_blank
+        block_start = previous_blank or after_heading
+        after_heading = False
+        if indented and (in_indented_code or (block_start and not last_block_is_list)):
+            block_began_as_code = block_began_as_code or block_start
             in_indented_code = True
             previous_blank = False
             continue
@@ -275,6 +281,7 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
             )
             budget.add("headings", number)
             previous_line_paragraph = False
+            after_heading = True
         elif setext and previous_line_paragraph and paragraph_start == number - 1:
             level = 1 if setext.group("char").startswith("=") else 2
             result.headings.append(Heading(level, lines[number - 2].strip(), number - 1))
