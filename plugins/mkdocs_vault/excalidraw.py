@@ -14,8 +14,9 @@ show, as an `<img>` (so an SVG with script is still published as text and linked
 running Excalidraw itself: the page shows a placeholder and the build says how to get
 the image, at the line that wanted it.
 
-The links inside a drawing (its "Element Links") still count as links for backlinks and
-the graph, as they do in Obsidian: the scanner reads the note like any other.
+The drawing's page renders none of its Markdown, so the links inside it (its "Element
+Links") are not on the page; links *to* a drawing's text elements or headings open its
+page, which has no ids for them.
 """
 
 from __future__ import annotations
