@@ -28,15 +28,11 @@ _QUOTE_PREFIX_RE = re.compile(r"[ \t]*(?:>[ \t]?)+")
 _LIST_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
 
 
-def has_comment_marker(text: str) -> bool:
-    """Cheap test callers make before `strip_comments` (most notes have no `%%`)."""
-    return MARKER in text
-
-
 def strip_comments(lines: list[str]) -> list[str]:
     """`lines` with every comment removed, one output line per input line.
 
-    Linear in the text: each line is masked once and each `%%` visited once.
+    Linear in the text: each line is masked once and each `%%` visited once. Callers skip
+    it when the text holds no `%%` (most notes), so a note without comments costs nothing.
     """
     fences = fenced_code_blocks(lines)
     out: list[str] = []
