@@ -143,6 +143,8 @@ VAULT = {
     "Sketch.excalidraw.md": DRAWING,
     "Evil.excalidraw.md": DRAWING,
     "Evil.excalidraw.svg": SCRIPTED_SVG,
+    "Plan.md": DRAWING,  # a drawing renamed without the suffix: its property says what it is
+    "Plan.svg": EXPORTED_SVG,
     "Home.md": textwrap.dedent(
         """\
         # Home
@@ -271,6 +273,12 @@ def test_a_drawing_page_shows_its_exported_svg_and_none_of_its_data(site):
     for data in ("N4KAkAR", "compressed-json", "Text Elements", "Switch to EXCALIDRAW", "^xK3"):
         assert data not in text and data not in site.html("Drawing.excalidraw.md")
     assert (site.site / "Drawing.excalidraw.svg").read_text() == EXPORTED_SVG
+
+
+def test_a_note_with_the_excalidraw_property_is_a_drawing_too(site):
+    image = _content(site, "Plan.md").find("img")
+    assert image is not None and image["src"] == "../Plan.svg" and image["alt"] == "Plan"
+    assert "N4KAkAR" not in site.html("Plan.md")
 
 
 def test_a_drawing_page_shows_its_exported_png_when_there_is_no_svg(site):

@@ -7,7 +7,8 @@ embed `![[Name.excalidraw]]` shows the picture. Its Markdown is storage, not a p
 published drawing must never show it (nor put it in the search index).
 
 The plugin can export the picture beside the file on every save ("Auto-export SVG" /
-"Auto-export PNG" in its settings), named `Name.excalidraw.svg` / `Name.excalidraw.png`.
+"Auto-export PNG" in its settings), named as the note without `.md`: `Name.excalidraw.svg`
+/ `Name.excalidraw.png`.
 That file, an ordinary attachment, is what the drawing's page and every embed of it
 show, as an `<img>` (so an SVG with script is still published as text and linked, by
 `attachments.py`'s rule). Without an export there is nothing we could draw without
@@ -30,6 +31,7 @@ from .index import Attachment, Note, VaultIndex
 from .resolve import Problem
 
 SUFFIX = ".excalidraw.md"
+FRONT_MATTER_KEY = "excalidraw-plugin"  # `excalidraw-plugin: parsed` on every drawing
 # The plugin's auto-export names, in the order a page prefers them (SVG scales).
 EXPORT_EXTENSIONS = ("svg", "png")
 MISSING_CLASS = "vault-excalidraw-missing"
@@ -40,8 +42,9 @@ HINT = (
 
 
 def is_drawing(note: Note) -> bool:
-    """True for an Excalidraw drawing (`*.excalidraw.md`)."""
-    return note.src_uri.lower().endswith(SUFFIX)
+    """True for an Excalidraw drawing: `*.excalidraw.md`, or any note the plugin marked
+    with its `excalidraw-plugin` property (a drawing renamed without the suffix)."""
+    return note.src_uri.lower().endswith(SUFFIX) or FRONT_MATTER_KEY in note.scan.meta
 
 
 def exported_image(index: VaultIndex, drawing: Note) -> Attachment | None:
@@ -55,8 +58,9 @@ def exported_image(index: VaultIndex, drawing: Note) -> Attachment | None:
 
 
 def title(drawing: Note) -> str:
-    """`Name` for `folder/Name.excalidraw.md`."""
-    return drawing.stem[: -len(".excalidraw")]
+    """`Name` for `folder/Name.excalidraw.md` (and `folder/Name.md`)."""
+    stem = drawing.stem
+    return stem[: -len(".excalidraw")] if stem.lower().endswith(".excalidraw") else stem
 
 
 def missing_problem(drawing: Note) -> Problem:

@@ -173,7 +173,7 @@ class LinkRenderer:
             self.note_linked(resolution.note, raw, occurrence=occurrence)
         if not resolution.found:
             return broken(text, resolution.problems)
-        if resolution.anchor and excalidraw.is_drawing(resolution.note):
+        if resolution.anchor and resolution.note and excalidraw.is_drawing(resolution.note):
             # A drawing's page holds only its image: its text elements have no ids there.
             resolution = replace(resolution, anchor=None)
         element = etree.Element("a", {"href": self.href_for(resolution), "class": "vault-link"})
