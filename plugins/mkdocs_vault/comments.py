@@ -21,7 +21,13 @@ from __future__ import annotations
 
 import re
 
-from .grammar import ATX_HEADING_RE, TAB_LENGTH, WIKILINK_FAST_RE, fenced_code_blocks, mask_code_spans
+from .grammar import (
+    ATX_HEADING_RE,
+    TAB_LENGTH,
+    WIKILINK_FAST_RE,
+    fenced_code_blocks,
+    mask_code_spans,
+)
 
 MARKER = "%%"
 _QUOTE_PREFIX_RE = re.compile(r"[ \t]*(?:>[ \t]?)+")

@@ -240,7 +240,9 @@ class LinkRenderer:
             element.set("alt", excalidraw.title(drawing))
         return element
 
-    def _image_or_link(self, target: LinkTarget, resolution: Resolution, line: int) -> etree.Element:
+    def _image_or_link(
+        self, target: LinkTarget, resolution: Resolution, line: int
+    ) -> etree.Element:
         uri = resolution.attachment.src_uri
         if uri in self.inert_attachments and extension_of(uri) in IMAGE_EXTENSIONS:
             # The author expects a picture here: say why it is a link instead.

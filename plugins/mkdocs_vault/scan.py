@@ -203,7 +203,8 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
     previous_line_paragraph = False
 
     for number in range(body_start, len(lines) + 1):
-        if bounded and (budget.cut is not None or (markers.cut is not None and number > markers.cut)):
+        past_markers = markers.cut is not None and number > markers.cut
+        if bounded and (budget.cut is not None or past_markers):
             break  # the rest is shown as plain text: nothing in it is rendered
         line = lines[number - 1]
         stripped = line.strip()
