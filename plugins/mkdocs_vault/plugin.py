@@ -47,8 +47,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from .anchors import AnchorMaker
 from . import excalidraw
+from .anchors import AnchorMaker
 from .attachments import inert_attachments
 from .backlinks import LinkLedger, backlinks_html
 from .confine import OUTSIDE_HINT, OUTSIDE_MESSAGE, escaping_symlink
