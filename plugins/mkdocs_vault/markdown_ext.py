@@ -7,9 +7,9 @@ Why these processor types and priorities:
   ours runs; code spans are taken by `backtick` (190) before our inline
   processor (185) sees the text. So `[[x]]` inside code stays literal
   without our code ever looking for code.
-* Comments run first among our block processors (75), and inline share one
-  alternation with links where the leftmost match wins, so links inside a
-  comment are neither rendered nor reported.
+* `%%comments%%` are removed by a preprocessor (28) before superfences (25) and
+  any block is parsed, with the rule the scanner uses (`comments.py`): a comment
+  may span headings, fences and lists, and what it hides is never parsed.
 * The inline processor (185) runs before `escape` (180) because Obsidian reads `\\|`
   inside a table cell as the alias pipe, and before `reference`/`link`
   (170/160), which would otherwise read `[[x]]` as a reference link.
@@ -38,12 +38,12 @@ from markdown.treeprocessors import Treeprocessor
 from mkdocs.utils import get_relative_url
 
 from .callouts import CalloutProcessor
+from .comments import MARKER, strip_comments
 from .grammar import (
     BLOCK_ID_LINE_RE,
     BLOCK_ID_TAIL_FAST_PATTERN,
     WIKILINK_FAST_PATTERN,
     defuse_fence,
-    mask_code_spans,
     overloaded_fences,
     parse_target,
 )
@@ -84,9 +84,10 @@ class VaultMarkdownExtension(Extension):
         parser = md.parser
         # Ahead of superfences (25, raw fences 31.05): see `grammar.overloaded_fences`.
         md.preprocessors.register(FenceOptionGuard(md), "vault_fence_guard", 35)
+        # After whitespace normalisation (30), before superfences (25): see `comments.py`.
+        md.preprocessors.register(CommentPreprocessor(md), "vault_comments", 28)
         if self.obsidian_headings:
             parser.blockprocessors.register(ObsidianHashHeaderProcessor(parser), "hashheader", 70)
-        parser.blockprocessors.register(CommentBlockProcessor(parser), "vault_comment", 75)
         parser.blockprocessors.register(EmbedBlockProcessor(parser, renderer), "vault_embed", 74)
         parser.blockprocessors.register(BlockIdLineProcessor(parser), "vault_block_id_line", 73)
         # Just ahead of the blockquote processor (20): `> [!type]` quotes are callouts.
@@ -126,51 +127,31 @@ class ObsidianHashHeaderProcessor(HashHeaderProcessor):
     )
 
 
-class CommentBlockProcessor(BlockProcessor):
-    """`%%` that is not closed within its block hides every block up to the closing `%%`."""
+class CommentPreprocessor(Preprocessor):
+    """Remove `%%comments%%` before any block is parsed (`comments.strip_comments`)."""
 
-    def test(self, parent, block) -> bool:
-        return "%%" in block and mask_code_spans(block).count("%%") % 2 == 1
-
-    def run(self, parent, blocks) -> None:
-        block = blocks.pop(0)
-        masked = mask_code_spans(block)
-        opener = masked.rfind("%%")
-        before, rest = block[:opener], block[opener + 2 :]
-        while "%%" not in mask_code_spans(rest) and blocks:
-            rest = blocks.pop(0)
-        after = ""
-        masked_rest = mask_code_spans(rest)
-        if "%%" in masked_rest:
-            after = rest[masked_rest.index("%%") + 2 :]
-        if after.strip():
-            blocks.insert(0, after.strip("\n"))
-        if before.strip():
-            self.parser.parseBlocks(parent, [before.rstrip()])
+    def run(self, lines: list[str]) -> list[str]:
+        if not any(MARKER in line for line in lines):
+            return lines
+        return strip_comments(lines)
 
 
 class ObsidianInlineProcessor(InlineProcessor):
-    """`%%comment%%`, `[[link]]`, inline `![[embed]]` and a trailing ` ^block-id`.
+    """`[[link]]`, inline `![[embed]]` and a trailing ` ^block-id`.
 
-    One processor with one alternation instead of three: Python-Markdown runs every
+    One processor with one alternation instead of two: Python-Markdown runs every
     inline pattern over every text node in a Python loop, so each extra pattern
-    costs on every paragraph of every page. Leftmost match wins, so a comment that
-    contains a link hides it.
+    costs on every paragraph of every page. (Comments are gone before inline
+    processing: `CommentPreprocessor`.)
     """
 
-    PATTERN = (
-        rf"%%(?P<comment>.*?)%%"
-        rf"|{WIKILINK_FAST_PATTERN}"
-        rf"|{BLOCK_ID_TAIL_FAST_PATTERN}"
-    )
+    PATTERN = rf"{WIKILINK_FAST_PATTERN}|{BLOCK_ID_TAIL_FAST_PATTERN}"
 
     def __init__(self, md, renderer: LinkRenderer) -> None:
         super().__init__(self.PATTERN, md)
         self.renderer = renderer
 
     def handleMatch(self, m, data):  # noqa: N802
-        if m.group("comment") is not None:
-            return "", m.start(0), m.end(0)
         if m.group("body") is not None:
             return self._link(m, data)
         return self._block_id(m, data)

@@ -47,7 +47,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import mermaid
+from . import excalidraw, mermaid
 from .anchors import AnchorMaker
 from .attachments import inert_attachments
 from .backlinks import LinkLedger, backlinks_html
@@ -597,6 +597,9 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         if note is None:  # a generated page (ours or another plugin's)
             note = self.index.transient_note(page.file.src_uri, markdown_text)
         self.renderer.begin_page(note, page.file)
+        if note.abs_path is not None and excalidraw.is_drawing(note):  # data, not a page
+            self._read_page_meta(page, note, "")
+            return excalidraw.page_html(self.renderer, note)
         cut = None
         if note.scan.cut is not None:  # past a limit of `limits.py`: the rest is plain text
             cut, rest = split_at_cut(markdown_text, note.scan.line_count, note.scan.cut)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 import markdown
@@ -20,6 +20,7 @@ from markdown.util import AtomicString
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
+from . import excalidraw
 from .diagnostics import Diagnostics
 from .grammar import (
     AUDIO_EXTENSIONS,
@@ -172,6 +173,9 @@ class LinkRenderer:
             self.note_linked(resolution.note, raw, occurrence=occurrence)
         if not resolution.found:
             return broken(text, resolution.problems)
+        if resolution.anchor and resolution.note and excalidraw.is_drawing(resolution.note):
+            # A drawing's page holds only its image: its text elements have no ids there.
+            resolution = replace(resolution, anchor=None)
         element = etree.Element("a", {"href": self.href_for(resolution), "class": "vault-link"})
         element.text = AtomicString(text)
         return element
@@ -207,6 +211,11 @@ class LinkRenderer:
             html = self.generated_embed(raw, target, uri, self.context.note, line)
             if html is not None:
                 return None, html
+        if resolution.note is not None and excalidraw.is_drawing(resolution.note):
+            # Shown whole: a `#^group=`/`#^area=` fragment (Excalidraw's) or a heading of
+            # its data selects nothing in an exported image, and is no broken link.
+            self.note_linked(resolution.note, raw, line=line, embed=True)
+            return self.drawing_embed(target, resolution.note, line), None
         for problem in resolution.problems:
             self.report(line, problem)
         if resolution.note is not None:
@@ -214,17 +223,33 @@ class LinkRenderer:
         if not resolution.found:
             return broken(display_text(target) or raw, resolution.problems, embed=True), None
         if resolution.attachment is not None:
-            uri = resolution.attachment.src_uri
-            if uri in self.inert_attachments and extension_of(uri) in IMAGE_EXTENSIONS:
-                # The author expects a picture here: say why it is a link instead.
-                name = resolution.attachment.name
-                message = f"'{name}' is embedded as a link, not an image: it would run script"
-                self.report(line, Problem(message, "remove its scripts and event handlers"))
-            return self._attachment_embed(target, resolution), None
+            return self._image_or_link(target, resolution, line), None
         if resolution.problems and resolution.anchor is None and (target.headings or target.block):
             # The note exists but the heading/block does not: link, don't dump the whole note.
             return broken(display_text(target), resolution.problems, embed=True), None
         return None, self.transclude(target, resolution, line)
+
+    def drawing_embed(self, target: LinkTarget, drawing: Note, line: int) -> etree.Element:
+        """An Excalidraw drawing: its exported image, else a placeholder (`excalidraw.py`)."""
+        image = excalidraw.exported_image(self.index, drawing)
+        if image is None:
+            self.report(line, excalidraw.missing_problem(drawing))
+            return excalidraw.placeholder(drawing)
+        element = self._image_or_link(target, Resolution(attachment=image), line)
+        if element.get("alt") == image.name:  # no alt text of the author's: the drawing's name
+            element.set("alt", excalidraw.title(drawing))
+        return element
+
+    def _image_or_link(
+        self, target: LinkTarget, resolution: Resolution, line: int
+    ) -> etree.Element:
+        uri = resolution.attachment.src_uri
+        if uri in self.inert_attachments and extension_of(uri) in IMAGE_EXTENSIONS:
+            # The author expects a picture here: say why it is a link instead.
+            name = resolution.attachment.name
+            message = f"'{name}' is embedded as a link, not an image: it would run script"
+            self.report(line, Problem(message, "remove its scripts and event handlers"))
+        return self._attachment_embed(target, resolution)
 
     def _attachment_embed(self, target: LinkTarget, resolution: Resolution) -> etree.Element:
         attachment = resolution.attachment

@@ -20,13 +20,13 @@ from .grammar import (
     BLOCK_ID_TAIL_RE,
     MAX_FENCE_OPTIONS,
     SUPERFENCE_OPENER_RE,
-    WIKILINK_FAST_RE,
     WIKILINK_RE,
     fenced_code_blocks,
     mask_code_spans,
     overloaded_fences,
     split_lines,
 )
+from .comments import strip_comments
 from .limits import NoteBudget
 
 _FRONT_MATTER_END = {"---", "..."}
@@ -164,6 +164,7 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
     result = ScanResult(
         meta=meta, meta_error=meta_error, body_start=body_start, line_count=len(lines)
     )
+    budget = NoteBudget()
 
     for index, options in overloaded_fences(lines):
         result.problems.append(
@@ -174,28 +175,36 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
                 "time exponential in their number",
             )
         )
+    # The body as the page parses it: `%%comments%%` removed, one line per source line.
+    body = lines[body_start - 1 :]
+    # Counted first, on their own: the loop below stops at the first limit passed.
+    markers = NoteBudget()
+    if "%%" in text:
+        _count_comment_markers(body, body_start, markers)
+        lines = lines[: body_start - 1] + strip_comments(body)
+        body = lines[body_start - 1 :]
     # Opener line → closer line of every fenced block, as superfences will render them.
     fences = {
-        start + body_start: end + body_start
-        for start, end in fenced_code_blocks(lines[body_start - 1 :]).items()
+        start + body_start: end + body_start for start, end in fenced_code_blocks(body).items()
     }
     fence_end: int | None = None  # the closing line while inside a fenced block
     code: CodeBlock | None = None  # the python block being read, if any
     code_lines: list[str] = []
     code_indent = 0
-    in_comment = False
     in_indented_code = False
     # The block being read (lines since the last blank one) began as indented code.
     block_began_as_code = False
     previous_blank = True
+    # Python-Markdown parses the lines after a heading as a new block: indented, it is code.
+    after_heading = False
     last_block_is_list = False
     paragraph_start: int | None = None
     previous_block: tuple[int, int] | None = None
     previous_line_paragraph = False
-    budget = NoteBudget()
 
     for number in range(body_start, len(lines) + 1):
-        if budget.cut is not None and bounded:
+        past_markers = markers.cut is not None and number > markers.cut
+        if bounded and (budget.cut is not None or past_markers):
             break  # the rest is shown as plain text: nothing in it is rendered
         line = lines[number - 1]
         stripped = line.strip()
@@ -216,11 +225,12 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
                 previous_block = (paragraph_start, number - 1)
             paragraph_start = None
             previous_blank = True
+            after_heading = False
             block_began_as_code = False
             previous_line_paragraph = False
             continue
 
-        if not in_comment and not in_indented_code and _is_plain(line):
+        if not in_indented_code and _is_plain(line):
             # Fast path for ordinary prose (most lines): nothing to record but paragraph state.
             if "#" in line:
                 budget.text_line(line, number)
@@ -229,11 +239,14 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
             if paragraph_start is None:
                 paragraph_start = number
             previous_blank = False
+            after_heading = False
             continue
 
         indented = line.startswith(("    ", "\t"))
-        if indented and (in_indented_code or (previous_blank and not last_block_is_list)):
-            block_began_as_code = block_began_as_code or previous_blank
+        block_start = previous_blank or after_heading
+        after_heading = False
+        if indented and (in_indented_code or (block_start and not last_block_is_list)):
+            block_began_as_code = block_began_as_code or block_start
             in_indented_code = True
             previous_blank = False
             continue
@@ -242,11 +255,8 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
         # In a block that began as indented code, superfences puts a fence back as text
         # (its `revert_greedy_fences`): the lines after the code are read as paragraphs.
         if number in fences and not block_began_as_code:
-            # Fenced even inside a `%%` comment: superfences takes fences before any block
-            # is parsed, so a `%%` in the code cannot close the comment. Commented-out code
-            # is not collected for execution, though.
-            fence_end = fences[number]
-            code = None if in_comment else _python_block(line, number)
+            fence_end = fences[number]  # (a commented-out fence is gone: never collected)
+            code = _python_block(line, number)
             code_lines = []
             code_indent = _indent_of(line)
             previous_blank = False
@@ -255,14 +265,7 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
 
         first = line.lstrip()[:1]
         # Each check below is skipped when a cheap character test rules it out.
-        masked = mask_code_spans(line) if "`" in line else line
-        if in_comment or "%%" in masked:
-            markers = masked.count("%%")
-            if markers:
-                budget.add("comments", number, markers)
-            visible, in_comment = _strip_comments(masked, in_comment)
-        else:
-            visible = masked
+        visible = mask_code_spans(line) if "`" in line else line
         budget.text_line(visible, number)
         is_list_item = first in _LIST_FIRST and _LIST_ITEM_RE.match(line) is not None
 
@@ -279,6 +282,7 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
             )
             budget.add("headings", number)
             previous_line_paragraph = False
+            after_heading = True
         elif setext and previous_line_paragraph and paragraph_start == number - 1:
             level = 1 if setext.group("char").startswith("=") else 2
             result.headings.append(Heading(level, lines[number - 2].strip(), number - 1))
@@ -318,8 +322,9 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
             result.blocks.setdefault(block_id, Block(block_id, start, number, number))
         previous_blank = False
 
-    if bounded and budget.problem is not None:
-        _cut(result, budget.problem)
+    problems = [p for p in (budget.problem, markers.problem) if p is not None]
+    if bounded and problems:
+        _cut(result, min(problems))
     return result
 
 
@@ -379,50 +384,11 @@ def _is_plain(line: str) -> bool:
     )
 
 
-def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
-    """Blank out `%%...%%` parts of a line; report whether a comment stays open after it.
-
-    A `[[link]]` that starts before a `%%` keeps it, as on the page: the inline processor
-    tries a comment and a link at each position and the leftmost wins, so `[[%%%%]]` is a
-    link to be reported at its own line, not `[[` and a comment. Inside a comment only the
-    next `%%` counts.
-    """
-    out = []
-    position = 0
-    marker = line.find("%%")
-    links = _LinksAfter(line)
-    while marker >= 0:
-        if in_comment:
-            out.append(" " * (marker + 2 - position))
-            in_comment = False
-        else:
-            link = links.first_from(position)
-            if link is not None and link.start() < marker:
-                out.append(line[position : link.end()])  # the link, `%%` and all
-                position = link.end()
-                if marker < position:
-                    marker = line.find("%%", position)
-                continue
-            out.append(line[position:marker] + "  ")
-            in_comment = True
-        position = marker + 2
-        marker = line.find("%%", position)
-    out.append(" " * (len(line) - position) if in_comment else line[position:])
-    return "".join(out), in_comment
-
-
-class _LinksAfter:
-    """The next `[[...]]` of a line from a position on, searched again only once passed.
-
-    Keeps `_strip_comments` linear on a line of many `%%` and a far-away link.
-    """
-
-    def __init__(self, line: str) -> None:
-        self.line = line
-        self.found = WIKILINK_FAST_RE.search(line)
-
-    def first_from(self, position: int) -> re.Match | None:
-        """The first link starting at or after `position`, None if there is none."""
-        if self.found is not None and self.found.start() < position:
-            self.found = WIKILINK_FAST_RE.search(self.line, position)
-        return self.found
+def _count_comment_markers(body: list[str], body_start: int, budget: NoteBudget) -> None:
+    """Count every `%%` outside code spans against the note's limit (`limits.py`)."""
+    for offset, line in enumerate(body):
+        if "%%" in line:
+            masked = mask_code_spans(line) if "`" in line else line
+            markers = masked.count("%%")
+            if markers:
+                budget.add("comments", body_start + offset, markers)

@@ -26,7 +26,8 @@ from markdown import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.util import AtomicString
 
-from .grammar import INLINE_COMMENT_RE, fenced_code_blocks, mask_code_spans
+from .comments import MARKER, strip_comments
+from .grammar import fenced_code_blocks, mask_code_spans
 from .properties import list_items
 from .render import relative_path
 
@@ -95,15 +96,17 @@ def front_matter_tags(meta: dict) -> FrontMatterTags:
 def inline_tags(markdown: str) -> list[str]:
     """The `#tags` of a note's body, in order, ignoring code, fences and `%%comments%%`.
 
-    Code is found as the page renders it: fences by superfences' rules (shared with the
-    link scanner), then code spans before comments, since the backtick processor runs
-    before the comment processor and a `%%` inside a span opens no comment.
+    Comments are removed first, by the rule the page and the link scanner use (a `%%`
+    in a code span or fence opens none); then code is found as the page renders it:
+    fences by superfences' rules (shared with the link scanner), then code spans.
     """
     if "#" not in markdown:
         return []
-    text = "\n".join(_without_code_blocks(markdown.split("\n")))
+    lines = markdown.split("\n")
+    if MARKER in markdown:
+        lines = strip_comments(lines)  # the page's own rule (`comments.py`)
+    text = "\n".join(_without_code_blocks(lines))
     text = mask_code_spans(text)
-    text = INLINE_COMMENT_RE.sub("", text)
     text = ATTR_LIST_RE.sub(" ", text)
     return [m.group("tag") for m in INLINE_TAG_RE.finditer(text) if is_tag(m.group("tag"))]
 

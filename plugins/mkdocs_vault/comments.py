@@ -1,0 +1,151 @@
+"""Obsidian's `%%comments%%`, as one rule for the scanner, the tag finder and the page.
+
+A comment runs from a `%%` to the next `%%`, across any blocks: inside one line, across
+the lines of a paragraph, or over headings, lists, callouts and fences (Obsidian's block
+comment, and the shape of every Excalidraw note). What it encloses is hidden, markers
+included; everything else stays where it was. A `%%` is no marker inside code: a code
+span, a fenced block (found by superfences' rules, `grammar.fenced_code_blocks`: a fence
+inside a comment is hidden whole, so a `%%` in its code cannot close the comment) or an
+indented code block outside a comment. A `[[link]]` that starts before a `%%` keeps it
+(`[[a%%b]]` is a link), as the inline processor reads it.
+
+The result keeps one line per source line, so the scanner reports links and headings at
+their own line, and the page (`markdown_ext.CommentPreprocessor`) parses exactly the
+lines the scanner read: a heading inside a comment is no heading in either, and a link
+inside one is neither rendered nor reported. A line wholly inside a comment is emptied,
+except for its `>` markers when the comment opened inside a quote or callout, so a
+comment inside a callout does not end the callout.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .grammar import (
+    ATX_HEADING_RE,
+    TAB_LENGTH,
+    WIKILINK_FAST_RE,
+    fenced_code_blocks,
+    mask_code_spans,
+)
+
+MARKER = "%%"
+_QUOTE_PREFIX_RE = re.compile(r"[ \t]*(?:>[ \t]?)+")
+_LIST_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
+
+
+def strip_comments(lines: list[str]) -> list[str]:
+    """`lines` with every comment removed, one output line per input line.
+
+    Linear in the text: each line is masked once and each `%%` visited once. Callers skip
+    it when the text holds no `%%` (most notes), so a note without comments costs nothing.
+    """
+    fences = fenced_code_blocks(lines)
+    out: list[str] = []
+    in_comment = False
+    quoted = False  # the open comment began inside a quote: its lines keep their `>`
+    fence_end: int | None = None
+    # Indented code as Python-Markdown finds it outside comments (a block indented four
+    # columns after a blank line, unless it continues a list): its `%%` is code.
+    previous_blank = True
+    in_indented_code = False
+    last_block_is_list = False
+    for index, line in enumerate(lines):
+        if fence_end is not None or index in fences:
+            if fence_end is None:
+                fence_end = fences[index]
+            if index == fence_end:
+                fence_end = None
+            out.append(_quote_prefix(line) if in_comment and quoted else "" if in_comment else line)
+            previous_blank = False
+            continue
+        if not in_comment:
+            if not line.strip():
+                out.append(line)
+                previous_blank = True
+                continue
+            # Four columns, tabs expanded as Python-Markdown expands them before parsing.
+            indented = line[:1] in " \t" and line.expandtabs(TAB_LENGTH).startswith("    ")
+            if indented and (in_indented_code or (previous_blank and not last_block_is_list)):
+                in_indented_code = True
+                previous_blank = False
+                out.append(line)
+                continue
+            in_indented_code = False
+            if _LIST_ITEM_RE.match(line):
+                last_block_is_list = True
+            elif not indented:
+                last_block_is_list = False
+        masked = mask_code_spans(line) if "`" in line else line
+        if not in_comment and MARKER not in masked:
+            out.append(line)
+            previous_blank = _is_heading(line)  # (a heading ends its block, as a blank line)
+            continue
+        opened_here = not in_comment
+        visible, in_comment = _strip_line(line, masked, in_comment, quoted)
+        if in_comment and opened_here:
+            quoted = _quote_prefix(line) != ""
+        out.append(visible)
+        previous_blank = not visible.strip() or _is_heading(visible)
+    return out
+
+
+def _is_heading(line: str) -> bool:
+    """An ATX heading line: Python-Markdown parses the next line as a new block."""
+    return line.startswith("#") and ATX_HEADING_RE.match(line) is not None
+
+
+def _quote_prefix(line: str) -> str:
+    match = _QUOTE_PREFIX_RE.match(line)
+    return match.group(0) if match else ""
+
+
+def _strip_line(line: str, masked: str, in_comment: bool, quoted: bool) -> tuple[str, bool]:
+    """Remove the commented parts of one line; report whether a comment stays open.
+
+    Markers are looked for in `masked` (code spans blanked, same length); the text kept
+    is cut from `line`, so code spans stay as written.
+    """
+    out = []
+    position = 0
+    if in_comment and quoted:
+        prefix = _quote_prefix(line)
+        out.append(prefix)
+        position = len(prefix)
+    marker = masked.find(MARKER, position)
+    links = _LinksAfter(masked)
+    while marker >= 0:
+        if in_comment:
+            in_comment = False
+        else:
+            link = links.first_from(position)
+            if link is not None and link.start() < marker:
+                out.append(line[position : link.end()])  # the link, `%%` and all
+                position = link.end()
+                if marker < position:
+                    marker = masked.find(MARKER, position)
+                continue
+            out.append(line[position:marker])
+            in_comment = True
+        position = marker + 2
+        marker = masked.find(MARKER, position)
+    if not in_comment:
+        out.append(line[position:])
+    return "".join(out), in_comment
+
+
+class _LinksAfter:
+    """The next `[[...]]` of a line from a position on, searched again only once passed.
+
+    Keeps `_strip_line` linear on a line of many `%%` and a far-away link.
+    """
+
+    def __init__(self, line: str) -> None:
+        self.line = line
+        self.found = WIKILINK_FAST_RE.search(line)
+
+    def first_from(self, position: int) -> re.Match | None:
+        """The first link starting at or after `position`, None if there is none."""
+        if self.found is not None and self.found.start() < position:
+            self.found = WIKILINK_FAST_RE.search(self.line, position)
+        return self.found
