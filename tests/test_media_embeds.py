@@ -17,7 +17,8 @@ from bs4 import BeautifulSoup
 from helpers import build_vault
 from mkdocs_vault import render
 from mkdocs_vault.grammar import AUDIO_EXTENSIONS, VIDEO_EXTENSIONS
-from mkdocs_vault.media import media_kind
+from mkdocs_vault.media import media_kind, media_options
+from mkdocs_vault.raw_html import rewrite_sources
 from mkdocs_vault.sanitize import clean_own_embed, removed_parts, sanitize_html
 
 ATTACHMENTS = {
@@ -209,6 +210,42 @@ def test_the_own_embed_policy_names_what_it_removes(html, removed):
     assert removed_parts(html, cleaned) == removed
 
 
+@pytest.mark.parametrize(
+    ("html", "rewritten"),
+    [
+        ('<img src="x.png" width="100">', '<img src="/site/x.png" width="100">'),
+        ("<p>\n  a <IMG SRC=x.png ALT='q\"t' hidden/> b</p>", '<p>\n  a <img src="/site/x.png" alt="q&#34;t" hidden /> b</p>'),
+        ('<video controls src="v.mp4"><source src="v.webm"></video>', '<video controls src="/site/v.mp4"><source src="/site/v.webm"></video>'),
+        ('<img src="a&amp;b.png">', '<img src="/site/a&amp;b.png">'),
+        ('<img src="https://example.org/x.png"> <img src="">', '<img src="https://example.org/x.png"> <img src="">'),
+        ('<a href="x.png">link</a> <iframe src="x.png"></iframe>', '<a href="x.png">link</a> <iframe src="x.png"></iframe>'),
+    ],
+)
+def test_a_raw_html_source_is_rewritten_in_place_and_nothing_else(html, rewritten):
+    def url_for(src):
+        return None if "://" in src else f"/site/{src}"
+
+    assert rewrite_sources(html, url_for) == rewritten
+
+
+@pytest.mark.parametrize(
+    ("kind", "parts", "expected", "problems"),
+    [
+        ("audio", ("t=90",), {"time": "90"}, 0),
+        ("audio", ("t=npt:1:30.5,2:00",), {"time": "npt:1:30.5,2:00"}, 0),
+        ("video", ("t=,20",), {"time": ",20"}, 0),
+        ("pdf", ("page=3&height=400",), {"page": 3, "height": 400}, 0),
+        ("pdf", ("page=0",), {}, 1),
+        ("pdf", ("t=5",), {}, 1),
+        ("audio", ("page=2", "t=x"), {}, 2),
+    ],
+)
+def test_fragments_are_read_as_obsidian_writes_them(kind, parts, expected, problems):
+    options, found = media_options(kind, parts)
+    assert {k: v for k, v in vars(options).items() if v is not None} == expected
+    assert len(found) == problems
+
+
 def test_the_page_sanitizer_keeps_hosted_media_and_drops_handlers():
     html = '<video src="v.mp4" onerror="alert(1)" controls></video><iframe src="https://evil/"></iframe>'
     assert sanitize_html(html) == '<video src="v.mp4" controls=""></video>'
@@ -217,7 +254,7 @@ def test_the_page_sanitizer_keeps_hosted_media_and_drops_handlers():
 # -- in a browser: the audio plays and the PDF opens in chromium's viewer -----------------
 
 
-def tone_wav(seconds: float = 1.0, rate: int = 8000) -> bytes:
+def tone_wav(seconds: float = 2.0, rate: int = 8000) -> bytes:
     """A valid mono 16-bit WAV of a 440 Hz tone."""
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:
@@ -255,12 +292,14 @@ def two_page_pdf() -> bytes:
     return bytes(out)
 
 
-PLAY = """async () => {
-  const audio = document.querySelector('audio.vault-embed-audio');
+PLAY = """async (selector) => {
+  const audio = document.querySelector(selector);
   await new Promise(done => audio.readyState >= 1 ? done() : audio.addEventListener('loadedmetadata', done));
+  const start = audio.currentTime;
   await audio.play();
-  await new Promise(done => setTimeout(done, 400));
-  return {paused: audio.paused, time: audio.currentTime, duration: audio.duration, error: audio.error && audio.error.code};
+  await new Promise(done => setTimeout(done, 300));
+  return {start, paused: audio.paused, time: audio.currentTime, duration: audio.duration,
+          error: audio.error && audio.error.code};
 }"""
 
 
@@ -270,7 +309,7 @@ def test_browser_plays_an_audio_embed_and_opens_a_pdf_embed(tmp_path):
     build = build_vault(
         tmp_path,
         {
-            "folder/Listen.md": "# Listen\n\n![[tone.wav]]\n\n![[doc.pdf#page=2]]\n",
+            "folder/Listen.md": "# Listen\n\n![[tone.wav]]\n\n![[tone.wav#t=1]]\n\n![[doc.pdf#page=2]]\n",
             "att/tone.wav": tone_wav(),
             "att/doc.pdf": two_page_pdf(),
         },
@@ -285,9 +324,13 @@ def test_browser_plays_an_audio_embed_and_opens_a_pdf_embed(tmp_path):
             lambda r: r.url.endswith("/att/doc.pdf") and pdf_types.append(r.headers.get("content-type")),
         )
         page.goto(f"{url}/folder/Listen/")
-        played = page.evaluate(PLAY)
-        assert played["error"] is None and played["duration"] == pytest.approx(1.0, abs=0.01)
-        assert not played["paused"] and played["time"] > 0
+        played = page.evaluate(PLAY, "audio.vault-embed-audio")
+        assert played["error"] is None and played["duration"] == pytest.approx(2.0, abs=0.01)
+        assert played["start"] == 0 and not played["paused"] and played["time"] > 0
+        # `#t=1` reaches the browser: the second player starts one second in.
+        later = page.evaluate(PLAY, "p:nth-of-type(2) audio")
+        assert later["start"] == pytest.approx(1.0, abs=0.01)
+        assert not later["paused"] and later["time"] > 1
         page.wait_for_function(
             "() => document.querySelector('iframe.vault-embed-pdf').getBoundingClientRect().height > 300"
         )
