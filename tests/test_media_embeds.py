@@ -349,3 +349,47 @@ def test_no_executable_markup_from_a_hostile_media_name(site):
     soup = BeautifulSoup(site.html("folder/Media.md"), "html.parser")
     for element in soup.find_all(True):
         assert not [name for name in element.attrs if name.startswith("on")], element
+
+
+PLUGIN_OUTPUT = """\
+# Everything the plugin builds
+
+See [[Other]], [[Other#Part|a part]], [[Other#^blk]], [[Missing]] and #some/tag.
+
+![[x.png|120]] ![[x.png#right]]
+
+![[clip.mp3#t=2]] ![[movie.mp4]] ![[doc.pdf#page=2#height=300]]
+
+> [!tip]- Folded tip
+> with [[Other]] inside
+
+A paragraph with a block id ^mine
+
+![[Other#Part]]
+
+![[Other#^blk]]
+"""
+
+OTHER = """\
+# Other
+
+## Part
+
+Text of the part with ![[clip.mp3]].
+
+A block. ^blk
+"""
+
+
+def test_the_page_sanitizer_removes_nothing_the_plugin_builds(tmp_path):
+    """With no raw HTML in the notes, sanitizing must not change a single element or
+    attribute of the page: what `trust_html: true` publishes is what the sanitized build does."""
+    notes = {"Home.md": PLUGIN_OUTPUT, "Other.md": OTHER, **ATTACHMENTS}
+    sanitized = build_vault(tmp_path / "sanitized", notes)
+    trusted = build_vault(
+        tmp_path / "trusted", notes, extra={"plugins": [{"vault": {"trust_html": True}}]}
+    )
+    built = trusted.html("Home.md")
+    assert all(tag in built for tag in ("<audio", "<video", "<iframe", "<details", "vault-embed-note"))
+    assert removed_parts(built, sanitized.html("Home.md")) == []
+    assert removed_parts(trusted.html("Other.md"), sanitized.html("Other.md")) == []
