@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+import io
+import os
+import re
 import shutil
 import threading
 from contextlib import contextmanager
@@ -24,9 +27,38 @@ CHROMIUM_ARGS = [
 ]
 
 
+_RANGE_RE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
+    """Static files as a real host serves them, byte ranges included: a browser seeks
+    media (`#t=` fragments, scrubbing) only where the server answers `Range`."""
+
     def log_message(self, *args) -> None:  # keep pytest output readable
         pass
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        match = _RANGE_RE.fullmatch(self.headers.get("Range", "").strip())
+        if match is None or not os.path.isfile(path) or match.group(0) == "bytes=-":
+            return super().send_head()
+        with open(path, "rb") as file:
+            data = file.read()
+        first, last = match.groups()
+        if first:
+            start, end = int(first), min(int(last), len(data) - 1) if last else len(data) - 1
+        else:  # `bytes=-N`: the last N bytes
+            start, end = max(len(data) - int(last), 0), len(data) - 1
+        if start > end:
+            self.send_error(416, "Requested Range Not Satisfiable")
+            return None
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+        self.send_header("Content-Length", str(end - start + 1))
+        self.end_headers()
+        return io.BytesIO(data[start : end + 1])
 
 
 @contextmanager

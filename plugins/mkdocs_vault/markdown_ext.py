@@ -47,6 +47,7 @@ from .grammar import (
     overloaded_fences,
     parse_target,
 )
+from .raw_html import RawHtmlSources, RawHtmlStart
 from .render import broken, relative_path
 from .render_guard import guard_convert
 from .resolve import Problem, block_anchor
@@ -95,6 +96,10 @@ class VaultMarkdownExtension(Extension):
         md.inlinePatterns.register(ObsidianInlineProcessor(md, renderer), "vault_obsidian", 185)
         # After inline (20): move block ids onto their paragraph / list item.
         md.treeprocessors.register(BlockIdTreeprocessor(md), "vault_block_ids", 19)
+        # Between superfences (25) and `html_block` (20), and after inline (20): the sources
+        # of a note's own <img>/<audio>/<video> found as Obsidian finds them (`raw_html.py`).
+        md.preprocessors.register(RawHtmlStart(md), "vault_raw_html_start", 21)
+        md.treeprocessors.register(RawHtmlSources(md, renderer), "vault_raw_html", 3)
         # Before MkDocs' relpath (0): Obsidian resolution for ordinary Markdown links.
         md.treeprocessors.register(MarkdownLinkTreeprocessor(md, renderer), "vault_md_links", 2)
         if renderer.context.nested:
@@ -319,6 +324,9 @@ class MarkdownLinkTreeprocessor(Treeprocessor):
         path = unquote(path)
         context = renderer.context
         folder = context.note.folder
+        if query and _names_file(renderer, folder, f"{path}?{unquote(query)}"):
+            # `[x](<What?.md>)`: Obsidian reads a local link's `?` as part of the name.
+            path, query = f"{path}?{unquote(query)}", ""
         beside = _join(folder, path)
         if renderer.files.get_file_from_path(beside) is not None:
             target_uri = beside
@@ -394,6 +402,14 @@ class RebaseTreeprocessor(Treeprocessor):
                 continue
             new = get_relative_url(file.url, renderer.page_file.url)
             element.set(key, urlunsplit(("", "", new, query, fragment)))
+
+
+def _names_file(renderer: LinkRenderer, folder: str, path: str) -> bool:
+    """True when `path` finds a file by Obsidian's rules (beside, vault root, by name)."""
+    files = renderer.files
+    if files.get_file_from_path(_join(folder, path)) or files.get_file_from_path(path):
+        return True
+    return renderer.resolver.resolve_path(path, renderer.context.note).found
 
 
 def _links_and_images(root):

@@ -338,10 +338,14 @@ class VaultPlugin(BasePlugin[VaultConfig]):
                     report=self.diagnostics.report,
                     asset_dir=cache_dir / "assets",
                     hides=lambda *figure: self.outputs is not None and self.outputs.hides(*figure),
-                    trust=lambda html: html if self.config.trust_html else self.trusted.keep(html),
+                    trust=self._keep_trusted,
                 ),
             }
         )
+
+    def _keep_trusted(self, html: str) -> str:
+        """HTML the page's sanitizing must not touch: a token until `on_page_content`."""
+        return html if self.config.trust_html else self.trusted.keep(html)
 
     def _origin_note(self) -> Note | None:
         """The note whose text is being rendered (None outside a page render)."""
@@ -468,6 +472,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             max_embed_depth=self.config.max_embed_depth,
         )
         self.renderer.inert_attachments = inert
+        self.renderer.keep_trusted = self._keep_trusted  # players and PDF viewers (`media.py`)
         if self.outputs is not None and self._execution_enabled():
             self.renderer.generated_embed = self.outputs.embed
         self.ledger.reset(index.notes, math="pymdownx.arithmatex" in config.markdown_extensions)

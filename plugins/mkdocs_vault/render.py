@@ -17,17 +17,16 @@ from urllib.parse import quote
 
 import markdown
 from markdown.util import AtomicString
+from markupsafe import Markup
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
 from . import excalidraw
 from .diagnostics import Diagnostics
 from .grammar import (
-    AUDIO_EXTENSIONS,
     BLOCK_ID_LINE_RE,
     BLOCK_ID_TAIL_RE,
     IMAGE_EXTENSIONS,
-    VIDEO_EXTENSIONS,
     LinkTarget,
     display_text,
     extension_of,
@@ -40,7 +39,9 @@ from .limits import (
     MAX_TRANSCLUDED_BYTES_PER_PAGE,
     MAX_TRANSCLUSIONS_PER_PAGE,
 )
+from .media import media_html, media_kind, media_options
 from .resolve import Problem, Resolution, Resolver
+from .sanitize import clean_own_embed
 
 _CLASS_TOKEN_RE = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -99,6 +100,9 @@ class LinkRenderer:
         self.generated_embed = None
         # Attachments published as plain text (`attachments.py`): an embed links to them.
         self.inert_attachments: set[str] = set()
+        # Our own players and PDF viewers → what stands for them until the page is
+        # sanitized (`sanitize.TrustedHtml.keep`); the HTML itself when nothing is.
+        self.keep_trusted = lambda html: html
 
     # -- page lifecycle -----------------------------------------------------------------
     def begin_page(self, note: Note, page_file: File | None) -> None:
@@ -210,7 +214,7 @@ class LinkRenderer:
             uri = resolution.attachment.src_uri if resolution.attachment is not None else None
             html = self.generated_embed(raw, target, uri, self.context.note, line)
             if html is not None:
-                return None, html
+                return None, Markup(html)
         if resolution.note is not None and excalidraw.is_drawing(resolution.note):
             # Shown whole: a `#^group=`/`#^area=` fragment (Excalidraw's) or a heading of
             # its data selects nothing in an exported image, and is no broken link.
@@ -223,11 +227,38 @@ class LinkRenderer:
         if not resolution.found:
             return broken(display_text(target) or raw, resolution.problems, embed=True), None
         if resolution.attachment is not None:
+            uri = resolution.attachment.src_uri
+            kind = media_kind(extension_of(uri))
+            if kind is not None and uri not in self.inert_attachments:
+                return None, self._media_embed(kind, target, resolution, line)
             return self._image_or_link(target, resolution, line), None
         if resolution.problems and resolution.anchor is None and (target.headings or target.block):
             # The note exists but the heading/block does not: link, don't dump the whole note.
             return broken(display_text(target), resolution.problems, embed=True), None
-        return None, self.transclude(target, resolution, line)
+        return None, Markup(self.transclude(target, resolution, line))
+
+    def _media_embed(
+        self, kind: str, target: LinkTarget, resolution: Resolution, line: int
+    ) -> Markup:
+        """A player or PDF viewer (`media.py`), checked by our own-output policy, kept trusted."""
+        attachment = resolution.attachment
+        assert attachment is not None
+        options, problems = media_options(kind, (*target.headings, *_block_part(target)))
+        for problem in problems:
+            self.report(line, problem)
+        title = target.text or attachment.name
+        built = media_html(kind, self.final_url(attachment.src_uri), title, options)
+        html, removed = clean_own_embed(built)
+        if removed:
+            self.report(
+                line,
+                Problem(
+                    f"the sanitizer removed {', '.join(removed)} from the {kind} embed of "
+                    f"'{attachment.name}'",
+                    "the plugin's own output should pass its sanitizer: please report this",
+                ),
+            )
+        return Markup(self.keep_trusted(html))
 
     def drawing_embed(self, target: LinkTarget, drawing: Note, line: int) -> etree.Element:
         """An Excalidraw drawing: its exported image, else a placeholder (`excalidraw.py`)."""
@@ -275,20 +306,6 @@ class LinkRenderer:
                 element.set("height", str(height))
             element.set("class", " ".join(classes))
             return element
-        url = self.final_url(attachment.src_uri)
-        if extension in AUDIO_EXTENSIONS:
-            return etree.Element("audio", {"src": url, "controls": "", "class": " ".join(classes)})
-        if extension in VIDEO_EXTENSIONS:
-            return etree.Element("video", {"src": url, "controls": "", "class": " ".join(classes)})
-        if extension == "pdf":
-            return etree.Element(
-                "iframe",
-                {
-                    "src": url,
-                    "class": " ".join(classes + ["vault-embed-pdf"]),
-                    "title": attachment.name,
-                },
-            )
         element = etree.Element("a", {"href": self.href_for(resolution), "class": "vault-link"})
         element.text = AtomicString(target.text or attachment.name)
         return element
@@ -418,6 +435,11 @@ def broken(text: str, problems: list[Problem], embed: bool = False) -> etree.Ele
     )
     element.text = AtomicString(text)
     return element
+
+
+def _block_part(target: LinkTarget) -> tuple[str, ...]:
+    """A `#^…` part of a media embed, as written (it means nothing there: reported)."""
+    return (f"^{target.block}",) if target.block is not None else ()
 
 
 def _strip_block_marker(lines: list[str], block_id: str) -> list[str]:

@@ -10,8 +10,14 @@ The allowlist keeps everything the site itself emits into content: classes and i
 callouts, chips, graph and outputs; Material's admonitions, tabs and tags), `data-*` and
 `aria-*` attributes, `style` (heatmap cells carry `--w:` custom properties), KaTeX's
 input spans, Pygments' spans and line anchors, footnotes, tables, details/summary.
-`<iframe>` is dropped (Obsidian shows embedded pages; a published site should not frame
-what an unknown author chose), as are `<style>`, `<form>` and `<object>`.
+`<audio>` and `<video>` stay, as in Obsidian (its help embeds hosted media with them), with
+their player attributes and `http(s)` or relative sources; their handlers go like any
+other. `<iframe>` is dropped (Obsidian shows embedded pages; a published site should not
+frame what an unknown author chose), as are `<style>`, `<form>` and `<object>`.
+
+The plugin's own players and PDF viewers (`media.py`) go through `clean_own_embed`, a
+narrower policy, and then stay out of the page's sanitizing as trusted HTML; what that
+policy removes from our own output is named by `removed_parts`, so it is reported.
 
 Ids and names survive, made safe by `ids.safe_reference`: one that the theme or our
 scripts look up (`__config`, `mkdocsVaultGraph`) is prefixed, so a note's element can
@@ -27,6 +33,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from html.parser import HTMLParser
 
 import nh3
 from mkdocs.plugins import get_plugin_logger
@@ -39,13 +46,16 @@ log = get_plugin_logger(__name__)
 # input/label (pymdownx.tabbed, task lists), section (footnotes), svg is not needed (our
 # figures are <img>). Forms cannot be submitted without <form>, which stays out.
 TAGS = nh3.ALLOWED_TAGS | {"tfoot", "input", "label", "section", "main", "picture", "source"}
+TAGS |= {"audio", "video"}  # Obsidian plays them; their `on*` handlers are removed as anywhere
 
 # Attributes on every tag. `style` stays, as in Obsidian (browsers run no script from CSS).
 _GLOBAL = {"class", "id", "style", "title", "lang", "dir", "role", "hidden", "tabindex"}
 _PER_TAG = {
     "a": {"href", "hreflang", "name", "target", "rel", "download"},
     "img": {"src", "alt", "width", "height", "loading", "decoding"},
-    "source": {"srcset", "type", "media"},
+    "source": {"src", "srcset", "type", "media"},
+    "audio": {"src", "controls", "loop", "muted", "preload"},
+    "video": {"src", "controls", "loop", "muted", "preload", "width", "height", "playsinline"},
     "ol": {"start", "reversed", "type"},
     "li": {"value"},
     "details": {"open"},
@@ -89,6 +99,65 @@ _CLEANER = nh3.Cleaner(
 def sanitize_html(html: str) -> str:
     """The content HTML with scripts, event handlers and unsafe URLs removed."""
     return _CLEANER.clean(html)
+
+
+# The plugin's own embeds: these elements with these attributes, and relative URLs only
+# (every file we embed is on the site), so even our own output cannot carry more.
+_OWN_EMBED_CLEANER = nh3.Cleaner(
+    tags={"audio", "video", "iframe", "a"},
+    attributes={
+        "audio": {"class", "controls", "preload", "src", "title"},
+        "video": {"class", "controls", "preload", "src", "title"},
+        "iframe": {"class", "src", "title", "style"},
+        "a": {"class", "href"},
+    },
+    url_schemes=set(),
+    link_rel=None,
+    strip_comments=True,
+)
+
+
+def clean_own_embed(html: str) -> tuple[str, list[str]]:
+    """A player or viewer the plugin built, cleaned by its own policy; and what was removed."""
+    cleaned = _OWN_EMBED_CLEANER.clean(html)
+    return cleaned, removed_parts(html, cleaned)
+
+
+class _StartTags(HTMLParser):
+    """The start tags of a fragment, in order: `(tag, {attribute: value})`."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.tags.append((tag, {name: value or "" for name, value in attrs}))
+
+
+def removed_parts(before: str, after: str) -> list[str]:
+    """What sanitizing `before` into `after` took out: `<iframe>`, `'onerror' of <video>`.
+
+    Compares the start tags in order (the sanitizer only removes and rewrites, never
+    reorders), so it names whole elements that vanished and attributes that vanished
+    or changed value.
+    """
+    if before == after:
+        return []
+    kept = _StartTags(after).tags
+    removed: list[str] = []
+    position = 0
+    for tag, attributes in _StartTags(before).tags:
+        if position < len(kept) and kept[position][0] == tag:
+            survivor = kept[position][1]
+            position += 1
+            for name, value in attributes.items():
+                if survivor.get(name) != value:
+                    removed.append(f"'{name}' of <{tag}>")
+        else:
+            removed.append(f"<{tag}>")
+    return removed
 
 
 class TrustedHtml:
