@@ -23,6 +23,7 @@ Why these processor types and priorities:
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 import xml.etree.ElementTree as etree
@@ -35,6 +36,7 @@ from markdown.blockprocessors import BlockProcessor, HashHeaderProcessor
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import INLINE_PLACEHOLDER_RE, STX
 from mkdocs.utils import get_relative_url
 
 from .callouts import CalloutProcessor
@@ -183,12 +185,60 @@ class ObsidianInlineProcessor(InlineProcessor):
         if start > 0 and data[start - 1] == "\\":
             return None, None, None  # `\[[x]]` is escaped: literal text
         raw, body = data[start:end], m.group("body")
+        if STX in body or raw not in self.renderer.context.note.occurrence_lines:
+            raw, body = self._as_written(raw, body)
         if not embed:
             return self.renderer.link(raw, body), start, end
         element, html = self.renderer.embed(raw, body)
         if element is not None:
             return element, start, end
         return self.md.htmlStash.store(html), start, end
+
+    def _as_written(self, raw: str, body: str) -> tuple[str, str]:
+        """The link as the note writes it, and its body, for a link the page shows changed:
+        what ran before us stashed part of it (code spans, inline math: an inline
+        placeholder in its text) or Python-Markdown expanded a tab in it.
+
+        The scanner recorded every link of the note as written; the one whose text fits
+        around the placeholders (each stashed text inside its part, if one does) is this
+        link, so the heading is matched as written (``[[#`move`]]`` finds ``## `move` ``)
+        and a warning names the source and its line, never a placeholder.
+        """
+        stashed = [self._stashed_source(match) for match in INLINE_PLACEHOLDER_RE.finditer(raw)]
+        parts = INLINE_PLACEHOLDER_RE.split(raw)[::2]  # split keeps the ids: drop them
+        shape = re.compile("(.+?)".join(_spaced(part) for part in parts), re.DOTALL)
+        fitting = None
+        for written in self.renderer.context.note.occurrence_lines:
+            found = shape.fullmatch(written)
+            if found is None:
+                continue
+            if all(_inner(source) in piece for source, piece in zip(stashed, found.groups())):
+                fitting = written
+                break
+            fitting = fitting or written
+        if fitting is None:
+            if not stashed:
+                return raw, body  # not a link of this note's text (another plugin's?)
+            # Not in the scan (a scanned note always is): rebuild it from the stash.
+            fitting = "".join(
+                part + (stashed[index] if index < len(stashed) else "")
+                for index, part in enumerate(parts)
+            )
+        return fitting, fitting[fitting.index("[[") + 2 : -2]
+
+    def _stashed_source(self, match: re.Match) -> str:
+        """Source text of one stashed inline node: a code span in backticks, else its text."""
+        node = self.md.treeprocessors["inline"].stashed_nodes.get(match.group(1))
+        if node is None:
+            return ""
+        if isinstance(node, str):
+            return node
+        text = html.unescape("".join(node.itertext()))
+        if node.tag != "code":
+            return text
+        ticks = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+        pad = " " if text.startswith("`") or text.endswith("`") else ""
+        return f"{ticks}{pad}{text}{pad}{ticks}"
 
     def _block_id(self, m, data):
         start = m.start(0)
@@ -284,6 +334,17 @@ class BlockIdTreeprocessor(Treeprocessor):
                     element[-1].tail = element[-1].tail.rstrip()
                 elif element.text and not len(element):
                     element.text = element.text.rstrip()
+
+
+def _spaced(text: str) -> str:
+    """`text` as a pattern in which each run of spaces matches any run of spaces and tabs
+    (Python-Markdown expands a note's tabs before any processor sees its text)."""
+    return r"[ \t]+".join(re.escape(chunk) for chunk in re.split(r"[ \t]+", text))
+
+
+def _inner(source: str) -> str:
+    """A stashed span's text without its backticks: what the written link must hold."""
+    return source.strip("`").strip() if source.startswith("`") else source
 
 
 def _remove_keeping_tail(parent, child) -> None:

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import yaml
+from mkdocs.utils.meta import YAML_RE as MKDOCS_YAML_RE
 
+from .anchors import heading_keys
 from .grammar import (
     ATX_HEADING_RE,
     BLOCK_ID_LINE_RE,
@@ -46,6 +49,12 @@ class Heading:
     text: str
     line: int
     anchor: str = ""
+
+    @cached_property
+    def keys(self) -> tuple[str, ...]:
+        """What a link's heading is compared with (`anchors.heading_keys`); computed when
+        a link first needs it, as most headings are never linked to."""
+        return heading_keys(self.text)
 
 
 @dataclass
@@ -100,6 +109,22 @@ def split_front_matter(lines: list[str]) -> tuple[str | None, int]:
         if lines[index].rstrip() in _FRONT_MATTER_END:
             return "\n".join(lines[1:index]), index + 2
     return None, 1
+
+
+def source_for_mkdocs(text: str) -> str:
+    """The note's text as MkDocs should read it: properties only from a leading `---` block.
+
+    MkDocs' meta reader (`mkdocs.utils.meta.get_data`) takes a `---` YAML block, and,
+    without one, MultiMarkdown meta: every first line shaped `Word: text`, up to a blank
+    line, is deleted from the page and becomes a property (`Note: …`, `TODO: …`,
+    `Source: https://…`, even `Title:` and `Tags:`). Obsidian reads properties only from
+    the `---` block. A note without that block is handed over after one blank line, where
+    MultiMarkdown meta ends before it begins; Markdown ignores a leading blank line, so
+    the page is the note, every line in place.
+    """
+    if MKDOCS_YAML_RE.match(text):  # MkDocs' own test for a YAML block
+        return text
+    return "\n" + text
 
 
 def parse_front_matter(raw: str | None) -> tuple[dict, str | None]:
@@ -256,6 +281,7 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
         first = line.lstrip()[:1]
         # Each check below is skipped when a cheap character test rules it out.
         masked = mask_code_spans(line) if "`" in line else line
+        comment_before = in_comment
         if in_comment or "%%" in masked:
             markers = masked.count("%%")
             if markers:
@@ -274,9 +300,12 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
         heading = ATX_HEADING_RE.match(visible) if first == "#" else None
         setext = _SETEXT_RE.match(line) if first in ("=", "-") else None
         if heading and not indented:
-            result.headings.append(
-                Heading(len(heading.group("hashes")), (heading.group("text") or "").strip(), number)
-            )
+            text = heading.group("text") or ""
+            if masked is not line:
+                # Code spans are blank in `visible`; the heading's text keeps them as written.
+                shown = _strip_comments(masked, comment_before, line)[0]
+                text = ATX_HEADING_RE.match(shown).group("text") or ""
+            result.headings.append(Heading(len(heading.group("hashes")), text.strip(), number))
             budget.add("headings", number)
             previous_line_paragraph = False
         elif setext and previous_line_paragraph and paragraph_start == number - 1:
@@ -292,7 +321,9 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
 
         if "[[" in visible:
             for match in WIKILINK_RE.finditer(visible):
-                result.link_lines.setdefault(match.group(0), []).append(number)
+                # As written: a code span inside the link is blank in `visible`.
+                written = match.group(0) if masked is line else line[match.start() : match.end()]
+                result.link_lines.setdefault(written, []).append(number)
                 budget.add("links", number)
                 if match.group(0).startswith("!"):
                     budget.add("embeds", number)
@@ -379,14 +410,18 @@ def _is_plain(line: str) -> bool:
     )
 
 
-def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
+def _strip_comments(line: str, in_comment: bool, shown: str | None = None) -> tuple[str, bool]:
     """Blank out `%%...%%` parts of a line; report whether a comment stays open after it.
+
+    `shown`: the line before its code spans were masked (`line` is masked, the same length):
+    the text outside comments is taken from it.
 
     A `[[link]]` that starts before a `%%` keeps it, as on the page: the inline processor
     tries a comment and a link at each position and the leftmost wins, so `[[%%%%]]` is a
     link to be reported at its own line, not `[[` and a comment. Inside a comment only the
     next `%%` counts.
     """
+    text = line if shown is None else shown
     out = []
     position = 0
     marker = line.find("%%")
@@ -398,16 +433,16 @@ def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
         else:
             link = links.first_from(position)
             if link is not None and link.start() < marker:
-                out.append(line[position : link.end()])  # the link, `%%` and all
+                out.append(text[position : link.end()])  # the link, `%%` and all
                 position = link.end()
                 if marker < position:
                     marker = line.find("%%", position)
                 continue
-            out.append(line[position:marker] + "  ")
+            out.append(text[position:marker] + "  ")
             in_comment = True
         position = marker + 2
         marker = line.find("%%", position)
-    out.append(" " * (len(line) - position) if in_comment else line[position:])
+    out.append(" " * (len(line) - position) if in_comment else text[position:])
     return "".join(out), in_comment
 
 
