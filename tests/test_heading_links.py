@@ -93,6 +93,8 @@ text [[Missing `x` note]] and $x$ [[#$y$ miss]]
 - item ![[#`emb`]]
 
 [[Functions#hasTagg]]
+
+[[#` pad ` and	tab]] [[#``two`ticks``]]
 """
 
 # (message the warning holds, the line it must name) for each broken link of SELF_NOTE.
@@ -106,6 +108,8 @@ SELF_WARNINGS = [
     ("note 'Gone\\x09tab' not found", 20),
     ("heading '#`emb`' not found in 'Self.md'", 21),
     ("heading '#hasTagg' not found in 'Functions.md' (did you mean #hasTag()?)", 23),
+    ("heading '#` pad ` and\\x09tab' not found in 'Self.md'", 25),
+    ("heading '#``two`ticks``' not found in 'Self.md'", 25),
 ]
 
 

@@ -24,6 +24,7 @@ Why these processor types and priorities:
 from __future__ import annotations
 
 import html
+import itertools
 import posixpath
 import re
 import xml.etree.ElementTree as etree
@@ -51,6 +52,7 @@ from .grammar import (
 )
 from .render import broken, relative_path
 from .render_guard import guard_convert
+from .index import spelling_key
 from .resolve import Problem, block_anchor
 
 if TYPE_CHECKING:
@@ -58,6 +60,12 @@ if TYPE_CHECKING:
 
 _EMBED_LINE_RE = re.compile(r"^[ \t]*(?P<link>!\[\[(?P<body>[^\[\]\n]*?)\]\])[ \t]*$")
 _BLOCK_ID_CLASS = "vault-block-id"
+# Inline math as arithmatex's generic output holds it: `\(tex\)`.
+_INLINE_MATH_RE = re.compile(r"\\\((?P<tex>.*)\\\)", re.DOTALL)
+# Any of Python-Markdown's stash markers (inline, raw HTML, tags): `\x02…\x03`.
+_STASH_MARK_RE = re.compile("\x02[^\x03]*\x03")
+# A link with k stashed math spans has 2**k spellings: the first few are tried.
+_MAX_SPELLINGS = 8
 
 
 class VaultMarkdownExtension(Extension):
@@ -196,49 +204,53 @@ class ObsidianInlineProcessor(InlineProcessor):
 
     def _as_written(self, raw: str, body: str) -> tuple[str, str]:
         """The link as the note writes it, and its body, for a link the page shows changed:
-        what ran before us stashed part of it (code spans, inline math: an inline
+        what ran before us stashed part of it (a code span, inline math: an inline
         placeholder in its text) or Python-Markdown expanded a tab in it.
 
-        The scanner recorded every link of the note as written; the one whose text fits
-        around the placeholders (each stashed text inside its part, if one does) is this
-        link, so the heading is matched as written (``[[#`move`]]`` finds ``## `move` ``)
-        and a warning names the source and its line, never a placeholder.
+        The scanner recorded every link of the note as written. Each placeholder is put
+        back as the source it can have come from (a code span in backticks; math in `$`
+        or `\\(`) and the result looked up among them, spaces ignored
+        (`index.spelling_key`): dictionary lookups, whatever the note holds. So the heading
+        is matched as written (``[[#`move`]]`` finds ``## `move` ``) and a warning names
+        the link as written and its line, never a placeholder.
         """
-        stashed = [self._stashed_source(match) for match in INLINE_PLACEHOLDER_RE.finditer(raw)]
+        note = self.renderer.context.note
         parts = INLINE_PLACEHOLDER_RE.split(raw)[::2]  # split keeps the ids: drop them
-        shape = re.compile("(.+?)".join(_spaced(part) for part in parts), re.DOTALL)
-        fitting = None
-        for written in self.renderer.context.note.occurrence_lines:
-            found = shape.fullmatch(written)
-            if found is None:
-                continue
-            if all(_inner(source) in piece for source, piece in zip(stashed, found.groups())):
-                fitting = written
-                break
-            fitting = fitting or written
-        if fitting is None:
-            if not stashed:
-                return raw, body  # not a link of this note's text (another plugin's?)
-            # Not in the scan (a scanned note always is): rebuild it from the stash.
-            fitting = "".join(
-                part + (stashed[index] if index < len(stashed) else "")
-                for index, part in enumerate(parts)
+        sources = [self._stashed_sources(m) for m in INLINE_PLACEHOLDER_RE.finditer(raw)]
+        first = None
+        for choice in itertools.islice(itertools.product(*sources), _MAX_SPELLINGS):
+            candidate = parts[0] + "".join(a + b for a, b in zip(choice, parts[1:]))
+            first = first or candidate
+            written = (
+                candidate
+                if candidate in note.occurrence_lines
+                else note.written_links.get(spelling_key(candidate))
             )
-        return fitting, fitting[fitting.index("[[") + 2 : -2]
+            if written is not None:
+                return written, written[written.index("[[") + 2 : -2]
+        if not sources:
+            return raw, body  # not a link of this note's text (another plugin's?)
+        # Not in the scan (a scanned note always is): the rebuilt source, never a placeholder.
+        written = _STASH_MARK_RE.sub("", first)
+        return written, written[written.index("[[") + 2 : -2]
 
-    def _stashed_source(self, match: re.Match) -> str:
-        """Source text of one stashed inline node: a code span in backticks, else its text."""
+    def _stashed_sources(self, match: re.Match) -> list[str]:
+        """What one stashed inline node can have been written as, likeliest first."""
         node = self.md.treeprocessors["inline"].stashed_nodes.get(match.group(1))
         if node is None:
-            return ""
+            return [""]
         if isinstance(node, str):
-            return node
+            return [node]
         text = html.unescape("".join(node.itertext()))
-        if node.tag != "code":
-            return text
-        ticks = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
-        pad = " " if text.startswith("`") or text.endswith("`") else ""
-        return f"{ticks}{pad}{text}{pad}{ticks}"
+        if node.tag == "code":
+            ticks = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+            pad = " " if text.startswith("`") or text.endswith("`") else ""
+            return [f"{ticks}{pad}{text}{pad}{ticks}"]
+        math = _INLINE_MATH_RE.fullmatch(text)
+        if math is not None or node.tag == "script":  # arithmatex: generic, or MathJax's
+            tex = math.group("tex") if math is not None else text
+            return [f"${tex}$", f"\\({tex}\\)"]
+        return [text]
 
     def _block_id(self, m, data):
         start = m.start(0)
@@ -334,17 +346,6 @@ class BlockIdTreeprocessor(Treeprocessor):
                     element[-1].tail = element[-1].tail.rstrip()
                 elif element.text and not len(element):
                     element.text = element.text.rstrip()
-
-
-def _spaced(text: str) -> str:
-    """`text` as a pattern in which each run of spaces matches any run of spaces and tabs
-    (Python-Markdown expands a note's tabs before any processor sees its text)."""
-    return r"[ \t]+".join(re.escape(chunk) for chunk in re.split(r"[ \t]+", text))
-
-
-def _inner(source: str) -> str:
-    """A stashed span's text without its backticks: what the written link must hold."""
-    return source.strip("`").strip() if source.startswith("`") else source
 
 
 def _remove_keeping_tail(parent, child) -> None:

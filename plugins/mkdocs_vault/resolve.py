@@ -24,7 +24,7 @@ import difflib
 import posixpath
 from dataclasses import dataclass, field
 
-from .anchors import heading_key, heading_link_text
+from .anchors import heading_key
 from .grammar import LinkTarget, extension_of
 from .index import Attachment, Heading, Note, VaultIndex, fold, note_extension_stripped
 
@@ -63,6 +63,7 @@ class Resolver:
 
     def __init__(self, index: VaultIndex) -> None:
         self.index = index
+        self._slugs: dict[int, tuple[Heading, str]] = {}
 
     # -- files -------------------------------------------------------------------------
     def resolve(self, target: LinkTarget, source: Note) -> Resolution:
@@ -201,7 +202,7 @@ class Resolver:
                 return
             if heading is None:
                 wanted = "#".join(target.headings)
-                texts = [heading_link_text(h.text) for h in note.headings]
+                texts = [h.link_text for h in note.headings]
                 close = difflib.get_close_matches(target.headings[-1], texts, n=1, cutoff=0.6)
                 hint = f"did you mean #{close[0]}?" if close else "check the heading text"
                 resolution.problems.append(
@@ -258,9 +259,17 @@ class Resolver:
         if not slug:
             return None
         for heading in headings:
-            if self.index.anchor_maker.slug(heading.text) == slug:
+            if self._slug(heading) == slug:
                 return heading
         return None
+
+    def _slug(self, heading: Heading) -> str:
+        """The heading's slug, computed once per build (a missed link compares them all)."""
+        found = self._slugs.get(id(heading))
+        if found is None or found[0] is not heading:
+            found = (heading, self.index.anchor_maker.slug(heading.text))
+            self._slugs[id(heading)] = found
+        return found[1]
 
 
 def _climbs_out(normalized_path: str) -> bool:

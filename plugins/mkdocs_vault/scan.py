@@ -16,7 +16,7 @@ from functools import cached_property
 import yaml
 from mkdocs.utils.meta import YAML_RE as MKDOCS_YAML_RE
 
-from .anchors import heading_keys
+from .anchors import heading_keys, heading_link_text
 from .grammar import (
     ATX_HEADING_RE,
     BLOCK_ID_LINE_RE,
@@ -55,6 +55,11 @@ class Heading:
         """What a link's heading is compared with (`anchors.heading_keys`); computed when
         a link first needs it, as most headings are never linked to."""
         return heading_keys(self.text)
+
+    @cached_property
+    def link_text(self) -> str:
+        """The heading as a link writes it (`anchors.heading_link_text`), for hints."""
+        return heading_link_text(self.text)
 
 
 @dataclass
