@@ -17,8 +17,9 @@ import re
 
 import pytest
 from helpers import MARKDOWN_EXTENSIONS, build_vault
-from mkdocs_vault.anchors import heading_key, heading_keys
+from mkdocs_vault.anchors import AnchorMaker, heading_key, heading_keys
 from mkdocs_vault.scan import scan_note, source_for_mkdocs
+from pymdownx.slugs import slugify
 
 # (heading as written, its level) in Functions.md, in document order.
 HEADINGS = [
@@ -95,6 +96,8 @@ text [[Missing `x` note]] and $x$ [[#$y$ miss]]
 [[Functions#hasTagg]]
 
 [[#` pad ` and	tab]] [[#``two`ticks``]]
+
+![[Missing	embed]]
 """
 
 # (message the warning holds, the line it must name) for each broken link of SELF_NOTE.
@@ -110,6 +113,7 @@ SELF_WARNINGS = [
     ("heading '#hasTagg' not found in 'Functions.md' (did you mean #hasTag()?)", 23),
     ("heading '#` pad ` and\\x09tab' not found in 'Self.md'", 25),
     ("heading '#``two`ticks``' not found in 'Self.md'", 25),
+    ("note 'Missing\\x09embed' not found", 27),
 ]
 
 
@@ -138,6 +142,14 @@ def test_a_link_to_a_formatted_heading_lands_on_the_id_it_renders(site, subpath,
     links = site.soup("Links.md").find_all("a", class_="vault-link")
     href = links[[s for s, _ in LINKS].index(subpath)]["href"]
     assert href == f"../Functions/#{ids[index]}"
+
+
+def test_the_predicted_ids_of_formatted_headings_are_the_rendered_ones(site):
+    # Links take the prediction; the after-render correction must not be what saves them.
+    maker = AnchorMaker(slugify(case="lower"), "-")
+    assert maker.anchors([text for text, _ in HEADINGS], reserved=["functions"]) == _heading_ids(
+        site
+    )
 
 
 def test_links_to_formatted_headings_raise_no_warning(site):

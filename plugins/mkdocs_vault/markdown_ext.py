@@ -294,7 +294,12 @@ class EmbedBlockProcessor(BlockProcessor):
         if before:
             self.parser.parseBlocks(parent, ["\n".join(before)])
         match = _EMBED_LINE_RE.match(lines[number])
-        element, html = self.renderer.embed(match.group("link"), match.group("body"))
+        raw, body = match.group("link"), match.group("body")
+        if raw not in self.renderer.context.note.occurrence_lines:  # a tab, expanded
+            written = self.renderer.context.note.written_links.get(spelling_key(raw))
+            if written is not None:
+                raw, body = written, written[3:-2]
+        element, html = self.renderer.embed(raw, body)
         if element is not None:
             paragraph = etree.SubElement(parent, "p")
             paragraph.append(element)
