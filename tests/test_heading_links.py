@@ -67,7 +67,8 @@ def _functions_note() -> str:
 
 
 def _links_note() -> str:
-    return "# Links\n\n" + "".join(f"[[Functions#{subpath}]]\n\n" for subpath, _ in LINKS)
+    wikilinks = "".join(f"[[Functions#{subpath}]]\n\n" for subpath, _ in LINKS)
+    return f"# Links\n\n{wikilinks}[md](Functions.md#hasTag) [md](Functions.md#What%20A%20b%20c)\n"
 
 
 SELF_NOTE = """\
@@ -150,6 +151,12 @@ def test_the_predicted_ids_of_formatted_headings_are_the_rendered_ones(site):
     assert maker.anchors([text for text, _ in HEADINGS], reserved=["functions"]) == _heading_ids(
         site
     )
+
+
+def test_a_markdown_link_names_a_formatted_heading_the_same_way(site):
+    ids = _heading_ids(site)
+    hrefs = [a["href"] for a in site.soup("Links.md").find_all("a") if a.get_text() == "md"]
+    assert hrefs == [f"../Functions/#{ids[0]}", f"../Functions/#{ids[4]}"]
 
 
 def test_links_to_formatted_headings_raise_no_warning(site):
