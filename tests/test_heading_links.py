@@ -252,6 +252,7 @@ META_NOTES = {
     ),
     "Draft.md": "---\npublish: false\n---\n# Draft\n",
     "Linker.md": "# Linker\n\n[[Other name]] [[Draft]]\n",
+    "Windows.md": b"---\r\ntitle: Windows title\r\n---\r\nNote: shown\r\n\r\nBody.\r\n",
 }
 
 
@@ -288,6 +289,13 @@ def test_a_word_colon_line_sets_no_title_and_no_tag(meta_site):
     assert not meta_site.soup("Title first.md").select("nav.md-tags a.md-tag")
 
 
+def test_a_windows_note_s_front_matter_is_read_too(meta_site):
+    page = meta_site.page_path("Windows.md").read_text(encoding="utf-8")
+    assert re.search(r"<title>Windows title", page)
+    text = meta_site.soup("Windows.md").get_text()
+    assert "Note: shown" in text and "title:" not in text
+
+
 def test_front_matter_still_gives_title_tags_aliases_and_publish(meta_site):
     page = meta_site.page_path("Front.md").read_text(encoding="utf-8")
     assert re.search(r"<title>Front title", page)
@@ -307,6 +315,7 @@ def test_front_matter_still_gives_title_tags_aliases_and_publish(meta_site):
         ("---\ntitle: T\n---\nNote: x\n", "---\ntitle: T\n---\nNote: x\n"),
         ("---\n", "\n---\n"),  # not closed: not a block, and no `Word:` line is taken
         ("", "\n"),
+        ("---\r\ntitle: T\r\n---\r\nx\r\n", "---\ntitle: T\n---\nx\n"),
     ],
 )
 def test_mkdocs_is_given_a_blank_first_line_unless_a_yaml_block_opens_the_note(source, given):

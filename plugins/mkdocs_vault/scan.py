@@ -125,8 +125,10 @@ def source_for_mkdocs(text: str) -> str:
     `Source: https://…`, even `Title:` and `Tags:`). Obsidian reads properties only from
     the `---` block. A note without that block is handed over after one blank line, where
     MultiMarkdown meta ends before it begins; Markdown ignores a leading blank line, so
-    the page is the note, every line in place.
+    the page is the note, every line in place. Line ends are `\\n` first, as MkDocs' own
+    read gives them (a `---` block of a Windows file is front matter too).
     """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if MKDOCS_YAML_RE.match(text):  # MkDocs' own test for a YAML block
         return text
     return "\n" + text
