@@ -20,7 +20,14 @@ from markdown.extensions.attr_list import get_attrs_and_remainder
 from markdown.extensions.toc import slugify as default_slugify
 from markdown.extensions.toc import unique
 
-from .grammar import INLINE_COMMENT_RE, WIKILINK_RE, display_text, parse_target
+from .grammar import (
+    HEADING_LINK_UNSAFE_RE,
+    HEADING_MATCH_PUNCTUATION_RE,
+    INLINE_COMMENT_RE,
+    WIKILINK_RE,
+    display_text,
+    parse_target,
+)
 from .ids import safe_id
 
 Slugify = Callable[[str, str], str]
@@ -81,6 +88,31 @@ def strip_heading_markup(text: str) -> tuple[str, str | None]:
     text = re.sub(r"\x02(\d+)\x03", lambda m: codes[int(m.group(1))], text)
     # toc collapses runs of whitespace (its strip_tags does)
     return " ".join(html.unescape(text).split()), explicit_id
+
+
+def heading_key(text: str) -> str:
+    """What a link's heading and a heading are compared by, as Obsidian compares them
+    (`grammar.HEADING_MATCH_PUNCTUATION_RE`), ignoring case as it does."""
+    return " ".join(HEADING_MATCH_PUNCTUATION_RE.sub(" ", text).casefold().split())
+
+
+def heading_keys(text: str) -> tuple[str, ...]:
+    """The keys a heading answers to: of its source text, markup kept, which Obsidian's
+    heading cache holds, and of the text the page displays, formatting stripped (code,
+    emphasis, links and `[[wikilinks]]` as their text, attr_list's `{#id}` gone). A link
+    written either way reaches the heading."""
+    keys = [heading_key(text)]
+    shown = heading_key(strip_heading_markup(text)[0])
+    if shown != keys[0]:
+        keys.append(shown)
+    return tuple(key for key in keys if key)
+
+
+def heading_link_text(text: str) -> str:
+    """The heading as a link names it: the displayed text without what would end or split
+    the link (Obsidian's `stripHeadingForLink`), for "did you mean" hints."""
+    shown = strip_heading_markup(text)[0]
+    return " ".join(HEADING_LINK_UNSAFE_RE.sub(" ", shown).split())
 
 
 def _attr_list(text: str) -> tuple[int, str] | None:

@@ -84,7 +84,15 @@ CODE_SPAN_RE = re.compile(r"(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", r
 # nothing (as Python-Markdown reads it), while `\\` before a backtick is an escaped backslash.
 _ESCAPE_OR_CODE_SPAN_RE = re.compile(r"\\.|" + CODE_SPAN_RE.pattern, re.DOTALL)
 
-# Characters a heading subpath may not carry in Obsidian.
+# Obsidian compares a link's heading with a note's headings after reading each of these
+# characters as a space and collapsing spaces (its `stripHeading`; help: "Normalizes
+# headings for link matching by stripping out special characters"), so `[[N#What A b c]]`
+# reaches `## What? A: b/c` and `[[N#hasTag]]` reaches ``### `hasTag()` ``.
+HEADING_MATCH_PUNCTUATION_RE = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\]")
+# What Obsidian removes from a heading when it writes a link to it (`stripHeadingForLink`):
+# the characters that would end or split the link.
+HEADING_LINK_UNSAFE_RE = re.compile(r"[:#|^\\\r\n]|%%|\[\[|\]\]")
+
 IMAGE_EXTENSIONS = frozenset(
     {"png", "jpg", "jpeg", "gif", "bmp", "svg", "webp", "avif", "ico", "tif", "tiff"}
 )

@@ -114,6 +114,15 @@ class Note:
         """Every `[[...]]` as written → the lines where it appears, in order."""
         return self.scan.link_lines
 
+    @cached_property
+    def written_links(self) -> dict[str, str]:
+        """`spelling_key` of every link as written → the link: finds the one a page shows
+        changed (a tab expanded, a code span stashed). Built on the first such link."""
+        found: dict[str, str] = {}
+        for raw in self.scan.link_lines:
+            found.setdefault(spelling_key(raw), raw)
+        return found
+
     def section(self, heading: Heading) -> tuple[int, int]:
         """Lines (1-based, inclusive) of a heading's section, sub-sections included."""
         end = self.scan.line_count  # not len(self.lines): that would re-read the file
@@ -217,6 +226,12 @@ class VaultIndex:
     def all_attachment_names(self) -> list[str]:
         """Every attachment file name, for "did you mean" hints."""
         return [attachment.name for attachment in self.attachments.values()]
+
+
+def spelling_key(raw: str) -> str:
+    """A link's text without its spaces and tabs: equal for the link as written and as
+    the page shows it (tabs expanded, a code span's padding dropped)."""
+    return "".join(raw.split())
 
 
 def note_extension_stripped(path: str) -> str:

@@ -23,6 +23,8 @@ Why these processor types and priorities:
 
 from __future__ import annotations
 
+import html
+import itertools
 import posixpath
 import re
 import xml.etree.ElementTree as etree
@@ -35,6 +37,7 @@ from markdown.blockprocessors import BlockProcessor, HashHeaderProcessor
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import INLINE_PLACEHOLDER_RE, STX
 from mkdocs.utils import get_relative_url
 
 from .callouts import CalloutProcessor
@@ -50,6 +53,7 @@ from .grammar import (
 from .raw_html import RawHtmlSources, RawHtmlStart
 from .render import broken, relative_path
 from .render_guard import guard_convert
+from .index import spelling_key
 from .resolve import Problem, block_anchor
 
 if TYPE_CHECKING:
@@ -57,6 +61,12 @@ if TYPE_CHECKING:
 
 _EMBED_LINE_RE = re.compile(r"^[ \t]*(?P<link>!\[\[(?P<body>[^\[\]\n]*?)\]\])[ \t]*$")
 _BLOCK_ID_CLASS = "vault-block-id"
+# Inline math as arithmatex's generic output holds it: `\(tex\)`.
+_INLINE_MATH_RE = re.compile(r"\\\((?P<tex>.*)\\\)", re.DOTALL)
+# Any of Python-Markdown's stash markers (inline, raw HTML, tags): `\x02…\x03`.
+_STASH_MARK_RE = re.compile("\x02[^\x03]*\x03")
+# A link with k stashed math spans has 2**k spellings: the first few are tried.
+_MAX_SPELLINGS = 8
 
 
 class VaultMarkdownExtension(Extension):
@@ -169,12 +179,64 @@ class ObsidianInlineProcessor(InlineProcessor):
         if start > 0 and data[start - 1] == "\\":
             return None, None, None  # `\[[x]]` is escaped: literal text
         raw, body = data[start:end], m.group("body")
+        if STX in body or raw not in self.renderer.context.note.occurrence_lines:
+            raw, body = self._as_written(raw, body)
         if not embed:
             return self.renderer.link(raw, body), start, end
         element, html = self.renderer.embed(raw, body)
         if element is not None:
             return element, start, end
         return self.md.htmlStash.store(html), start, end
+
+    def _as_written(self, raw: str, body: str) -> tuple[str, str]:
+        """The link as the note writes it, and its body, for a link the page shows changed:
+        what ran before us stashed part of it (a code span, inline math: an inline
+        placeholder in its text) or Python-Markdown expanded a tab in it.
+
+        The scanner recorded every link of the note as written. Each placeholder is put
+        back as the source it can have come from (a code span in backticks; math in `$`
+        or `\\(`) and the result looked up among them, spaces ignored
+        (`index.spelling_key`): dictionary lookups, whatever the note holds. So the heading
+        is matched as written (``[[#`move`]]`` finds ``## `move` ``) and a warning names
+        the link as written and its line, never a placeholder.
+        """
+        note = self.renderer.context.note
+        parts = INLINE_PLACEHOLDER_RE.split(raw)[::2]  # split keeps the ids: drop them
+        sources = [self._stashed_sources(m) for m in INLINE_PLACEHOLDER_RE.finditer(raw)]
+        first = None
+        for choice in itertools.islice(itertools.product(*sources), _MAX_SPELLINGS):
+            candidate = parts[0] + "".join(a + b for a, b in zip(choice, parts[1:]))
+            first = first or candidate
+            written = (
+                candidate
+                if candidate in note.occurrence_lines
+                else note.written_links.get(spelling_key(candidate))
+            )
+            if written is not None:
+                return written, written[written.index("[[") + 2 : -2]
+        if not sources:
+            return raw, body  # not a link of this note's text (another plugin's?)
+        # Not in the scan (a scanned note always is): the rebuilt source, never a placeholder.
+        written = _STASH_MARK_RE.sub("", first)
+        return written, written[written.index("[[") + 2 : -2]
+
+    def _stashed_sources(self, match: re.Match) -> list[str]:
+        """What one stashed inline node can have been written as, likeliest first."""
+        node = self.md.treeprocessors["inline"].stashed_nodes.get(match.group(1))
+        if node is None:
+            return [""]
+        if isinstance(node, str):
+            return [node]
+        text = html.unescape("".join(node.itertext()))
+        if node.tag == "code":
+            ticks = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+            pad = " " if text.startswith("`") or text.endswith("`") else ""
+            return [f"{ticks}{pad}{text}{pad}{ticks}"]
+        math = _INLINE_MATH_RE.fullmatch(text)
+        if math is not None or node.tag == "script":  # arithmatex: generic, or MathJax's
+            tex = math.group("tex") if math is not None else text
+            return [f"${tex}$", f"\\({tex}\\)"]
+        return [text]
 
     def _block_id(self, m, data):
         start = m.start(0)
@@ -218,7 +280,12 @@ class EmbedBlockProcessor(BlockProcessor):
         if before:
             self.parser.parseBlocks(parent, ["\n".join(before)])
         match = _EMBED_LINE_RE.match(lines[number])
-        element, html = self.renderer.embed(match.group("link"), match.group("body"))
+        raw, body = match.group("link"), match.group("body")
+        if raw not in self.renderer.context.note.occurrence_lines:  # a tab, expanded
+            written = self.renderer.context.note.written_links.get(spelling_key(raw))
+            if written is not None:
+                raw, body = written, written[3:-2]
+        element, html = self.renderer.embed(raw, body)
         if element is not None:
             paragraph = etree.SubElement(parent, "p")
             paragraph.append(element)

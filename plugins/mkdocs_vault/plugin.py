@@ -75,7 +75,7 @@ from .markdown_ext import VaultMarkdownExtension
 from .properties import list_items
 from .render import LinkRenderer
 from .sanitize import TrustedHtml, sanitize_html
-from .scan import ScanResult, scan_note
+from .scan import ScanResult, scan_note, source_for_mkdocs
 from .search_aliases import with_searchable_aliases
 from .theme_escape import ThemeText, escape_sections, install_filters
 from .tags import (
@@ -592,8 +592,17 @@ class VaultPlugin(BasePlugin[VaultConfig]):
 
     # -- pages --------------------------------------------------------------------------
     def on_page_read_source(self, /, *, page: Page, config) -> str | None:
-        """Give MkDocs the text `on_files` already read (once; then it is dropped)."""
-        return self._sources.pop(page.file.src_uri, None)
+        """Give MkDocs the text `on_files` already read (once; then it is dropped), with
+        properties only from a `---` block, as Obsidian reads them (`source_for_mkdocs`)."""
+        source = self._sources.pop(page.file.src_uri, None)
+        if not self.config.enabled or page.file.generated_by is not None:
+            return source  # a generated page (ours or another plugin's): MkDocs' own rules
+        if source is None:
+            try:
+                source = page.file.content_string
+            except (OSError, ValueError):
+                return None  # MkDocs reads it again and reports the error itself
+        return source_for_mkdocs(source)
 
     def on_page_markdown(self, markdown_text: str, /, *, page: Page, config, files) -> str | None:
         if not self.config.enabled or self.renderer is None:

@@ -13,7 +13,9 @@ Rules, in order (Obsidian's `getFirstLinkpathDest`, made explicit):
    closest to the linking note wins (same folder, then most shared folders,
    then the shortest path) and the link is reported as ambiguous, listing all.
 5. `#A#B` finds heading A, then B inside A's section; `#^id` a block id.
-   Heading text matches case-insensitively, then by slug.
+   Heading text matches case-insensitively; then as Obsidian matches it, punctuation
+   read as spaces (`anchors.heading_key`), against the heading's source text or the
+   text its page displays (formatting stripped); then by slug.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import difflib
 import posixpath
 from dataclasses import dataclass, field
 
+from .anchors import heading_key
 from .grammar import LinkTarget, extension_of
 from .index import Attachment, Heading, Note, VaultIndex, fold, note_extension_stripped
 
@@ -60,6 +63,7 @@ class Resolver:
 
     def __init__(self, index: VaultIndex) -> None:
         self.index = index
+        self._slugs: dict[int, tuple[Heading, str]] = {}
 
     # -- files -------------------------------------------------------------------------
     def resolve(self, target: LinkTarget, source: Note) -> Resolution:
@@ -198,7 +202,7 @@ class Resolver:
                 return
             if heading is None:
                 wanted = "#".join(target.headings)
-                texts = [h.text for h in note.headings]
+                texts = [h.link_text for h in note.headings]
                 close = difflib.get_close_matches(target.headings[-1], texts, n=1, cutoff=0.6)
                 hint = f"did you mean #{close[0]}?" if close else "check the heading text"
                 resolution.problems.append(
@@ -240,18 +244,32 @@ class Resolver:
         return found
 
     def _match_heading(self, headings: list[Heading], wanted: str) -> Heading | None:
-        """Text match ignoring case and spacing first; then the same slug (markup, punctuation)."""
+        """Text match ignoring case and spacing first; then Obsidian's match (punctuation
+        and markup read as spaces, `anchors.heading_key`), then the same slug."""
         key = _normalize_heading(wanted)
         for heading in headings:
             if _normalize_heading(heading.text) == key:
                 return heading
+        key = heading_key(wanted)
+        if key:
+            for heading in headings:
+                if key in heading.keys:
+                    return heading
         slug = self.index.anchor_maker.slug(wanted)
         if not slug:
             return None
         for heading in headings:
-            if self.index.anchor_maker.slug(heading.text) == slug:
+            if self._slug(heading) == slug:
                 return heading
         return None
+
+    def _slug(self, heading: Heading) -> str:
+        """The heading's slug, computed once per build (a missed link compares them all)."""
+        found = self._slugs.get(id(heading))
+        if found is None or found[0] is not heading:
+            found = (heading, self.index.anchor_maker.slug(heading.text))
+            self._slugs[id(heading)] = found
+        return found[1]
 
 
 def _climbs_out(normalized_path: str) -> bool:

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import yaml
+from mkdocs.utils.meta import YAML_RE as MKDOCS_YAML_RE
 
+from .anchors import heading_keys, heading_link_text
 from .grammar import (
     ATX_HEADING_RE,
     BLOCK_ID_LINE_RE,
@@ -46,6 +49,17 @@ class Heading:
     text: str
     line: int
     anchor: str = ""
+
+    @cached_property
+    def keys(self) -> tuple[str, ...]:
+        """What a link's heading is compared with (`anchors.heading_keys`); computed when
+        a link first needs it, as most headings are never linked to."""
+        return heading_keys(self.text)
+
+    @cached_property
+    def link_text(self) -> str:
+        """The heading as a link writes it (`anchors.heading_link_text`), for hints."""
+        return heading_link_text(self.text)
 
 
 @dataclass
@@ -100,6 +114,24 @@ def split_front_matter(lines: list[str]) -> tuple[str | None, int]:
         if lines[index].rstrip() in _FRONT_MATTER_END:
             return "\n".join(lines[1:index]), index + 2
     return None, 1
+
+
+def source_for_mkdocs(text: str) -> str:
+    """The note's text as MkDocs should read it: properties only from a leading `---` block.
+
+    MkDocs' meta reader (`mkdocs.utils.meta.get_data`) takes a `---` YAML block, and,
+    without one, MultiMarkdown meta: every first line shaped `Word: text`, up to a blank
+    line, is deleted from the page and becomes a property (`Note: …`, `TODO: …`,
+    `Source: https://…`, even `Title:` and `Tags:`). Obsidian reads properties only from
+    the `---` block. A note without that block is handed over after one blank line, where
+    MultiMarkdown meta ends before it begins; Markdown ignores a leading blank line, so
+    the page is the note, every line in place. Line ends are `\\n` first, as MkDocs' own
+    read gives them (a `---` block of a Windows file is front matter too).
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if MKDOCS_YAML_RE.match(text):  # MkDocs' own test for a YAML block
+        return text
+    return "\n" + text
 
 
 def parse_front_matter(raw: str | None) -> tuple[dict, str | None]:
@@ -265,7 +297,8 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
 
         first = line.lstrip()[:1]
         # Each check below is skipped when a cheap character test rules it out.
-        visible = mask_code_spans(line) if "`" in line else line
+        masked = mask_code_spans(line) if "`" in line else line
+        visible = masked  # `%%comments%%` are already out of `lines`
         budget.text_line(visible, number)
         is_list_item = first in _LIST_FIRST and _LIST_ITEM_RE.match(line) is not None
 
@@ -277,9 +310,11 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
         heading = ATX_HEADING_RE.match(visible) if first == "#" else None
         setext = _SETEXT_RE.match(line) if first in ("=", "-") else None
         if heading and not indented:
-            result.headings.append(
-                Heading(len(heading.group("hashes")), (heading.group("text") or "").strip(), number)
-            )
+            text = heading.group("text") or ""
+            if masked is not line:
+                # Code spans are blank in `visible`; the heading's text keeps them as written.
+                text = ATX_HEADING_RE.match(line).group("text") or ""
+            result.headings.append(Heading(len(heading.group("hashes")), text.strip(), number))
             budget.add("headings", number)
             previous_line_paragraph = False
             after_heading = True
@@ -296,7 +331,9 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
 
         if "[[" in visible:
             for match in WIKILINK_RE.finditer(visible):
-                result.link_lines.setdefault(match.group(0), []).append(number)
+                # As written: a code span inside the link is blank in `visible`.
+                written = match.group(0) if masked is line else line[match.start() : match.end()]
+                result.link_lines.setdefault(written, []).append(number)
                 budget.add("links", number)
                 if match.group(0).startswith("!"):
                     budget.add("embeds", number)
