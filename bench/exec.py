@@ -39,7 +39,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from machine import machine_line, versions_line
+from machine import load_average, machine_line, versions_line
 
 PYTHON = sys.executable
 
@@ -335,13 +335,6 @@ def print_machine() -> None:
     print(f"command : {shlex.join(getattr(sys, 'orig_argv', [PYTHON] + sys.argv))}")
     print(f"load    : {load_average()} before the run (1/5/15-min load average; other "
           "processes on the machine skew every row)")
-
-
-def load_average() -> str:
-    try:
-        return "/".join(f"{x:.2f}" for x in os.getloadavg())
-    except (AttributeError, OSError):
-        return "n/a"
 
 
 def fmt(values: list[float | None]) -> str:

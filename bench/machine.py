@@ -35,3 +35,12 @@ def machine_line() -> str:
 def versions_line(names: list[str]) -> str:
     """`versions: a 1.0 | b 2.0 | ...` for the given distributions."""
     return "versions: " + " | ".join(f"{name} {installed_version(name)}" for name in names)
+
+
+def load_average() -> str:
+    """The 1/5/15-minute load average as `a/b/c` ("n/a" where the system has none):
+    other processes skew every timing, so each script prints it before it runs."""
+    try:
+        return "/".join(f"{x:.2f}" for x in os.getloadavg())
+    except (AttributeError, OSError):
+        return "n/a"

@@ -21,7 +21,6 @@ always: it reports, the tests judge.
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import shutil
 import sys
@@ -34,7 +33,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from hostile.corpus import ALL_CASES  # noqa: E402 (the tests folder is put on the path above)
 from hostile.runner import command, run_case  # noqa: E402
-from machine import machine_line, versions_line  # noqa: E402
+from machine import load_average, machine_line, versions_line  # noqa: E402
 from mkdocs_vault.execute.sandbox import abi_version  # noqa: E402
 
 
@@ -43,11 +42,7 @@ def print_machine() -> None:
     print(versions_line(["mkdocs", "pymdown-extensions", "Markdown", "PyYAML", "mkdocs-vault"]))
     print(f"command : {shlex.join(getattr(sys, 'orig_argv', [sys.executable, *sys.argv]))}")
     print(f"per case: {shlex.join(command(Path('<case>/mkdocs.yml')))} (in a child, timed out)")
-    try:
-        load = "/".join(f"{x:.2f}" for x in os.getloadavg())
-    except (AttributeError, OSError):
-        load = "n/a"
-    print(f"load    : {load} before the run (1/5/15-min load average)")
+    print(f"load    : {load_average()} before the run (1/5/15-min load average)")
     abi, reason = abi_version()
     sandbox = f"Landlock ABI {abi}" if abi else f"none ({reason}): writes detected, not refused"
     print(f"sandbox : {sandbox}")

@@ -19,7 +19,6 @@ judges.
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import shutil
 import sys
@@ -31,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 import gfm_spec  # noqa: E402 (the tests folder is put on the path above)
-from machine import machine_line, versions_line  # noqa: E402
+from machine import load_average, machine_line, versions_line  # noqa: E402
 
 
 def _percent(passed: int, total: int) -> str:
@@ -106,11 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     print(machine_line())
     print(versions_line(["mkdocs", "Markdown", "pymdown-extensions", "mkdocs-vault"]))
     print(f"command : {shlex.join(getattr(sys, 'orig_argv', [sys.executable, *sys.argv]))}")
-    try:
-        load = "/".join(f"{x:.2f}" for x in os.getloadavg())
-    except (AttributeError, OSError):
-        load = "n/a"
-    print(f"load    : {load} before the run (1/5/15-min load average)")
+    print(f"load    : {load_average()} before the run (1/5/15-min load average)")
 
     every = gfm_spec.parse_spec()
     in_sections = [e for e in every if e.section in gfm_spec.SECTIONS]
