@@ -23,11 +23,12 @@ the linked mentions listed on one page by `backlinks.py`.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 
 from mkdocs.structure.toc import TableOfContents
+
+from .render_guard import shown_as_written
 
 # Per note (counted by the scanner outside code; past one, the rest is plain text).
 MAX_HEADINGS = 1_000
@@ -120,12 +121,8 @@ def split_at_cut(markdown: str, line_count: int, cut: int) -> tuple[str, str]:
 
 def plain_text_html(rest: str) -> str:
     """The part of a note past its limit, escaped, in a block that says why it looks so."""
-    return (
-        '<div class="admonition warning vault-unrendered"><p class="admonition-title">'
-        "The rest of this note is shown as written: it passes a limit of the site "
-        "generator.</p>"
-        f"<pre><code>{html.escape(rest)}</code></pre></div>"
-    )
+    why = "The rest of this note is shown as written: it passes a limit of the site generator."
+    return shown_as_written(rest, why, "warning")
 
 
 def toc_entries(toc) -> int:

@@ -67,8 +67,16 @@ def guard_convert(md, seconds: float, report: Report) -> None:
 
 def as_plain_text(source: str) -> str:
     """The note's source, escaped, in a block that says why it is shown this way."""
+    return shown_as_written(
+        source, "This note could not be rendered; its source is shown as written.", "failure"
+    )
+
+
+def shown_as_written(source: str, why: str, kind: str) -> str:
+    """Markdown source, escaped, in an admonition of `kind` titled `why`: the one form of
+    "shown as written" (a page this guard gave up on; a note's part past a limit of
+    `limits.py`), so readers and the stylesheet (`.vault-unrendered`) see one thing."""
     return (
-        '<div class="admonition failure vault-unrendered"><p class="admonition-title">'
-        "This note could not be rendered; its source is shown as written.</p>"
-        f"<pre><code>{html.escape(source)}</code></pre></div>"
+        f'<div class="admonition {kind} vault-unrendered"><p class="admonition-title">'
+        f"{html.escape(why)}</p><pre><code>{html.escape(source)}</code></pre></div>"
     )
