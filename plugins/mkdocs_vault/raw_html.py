@@ -24,6 +24,8 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
+from .ids import line_of
+
 if TYPE_CHECKING:
     from .render import LinkRenderer
 
@@ -148,7 +150,5 @@ def _line_of(renderer: LinkRenderer, src: str) -> int:
     """The first line of the rendered part of the note that holds `src`."""
     context = renderer.context
     last = context.last_line or len(context.note.lines)
-    for number in range(context.first_line, last + 1):
-        if src in context.note.lines[number - 1]:
-            return number
-    return context.first_line
+    part = context.note.lines[context.first_line - 1 : last]
+    return context.first_line - 1 + line_of(part, src, 1)
