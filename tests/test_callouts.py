@@ -6,8 +6,8 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 from helpers import build_vault
-from markdown import Extension
-from mkdocs_vault.callouts import OBSIDIAN_TYPES, CalloutProcessor
+from mkdocs_vault import token_tree
+from mkdocs_vault.callouts import OBSIDIAN_TYPES
 
 # Obsidian's documented types, each with its aliases, and Material's admonition type
 # that has the same colour and icon.
@@ -31,13 +31,10 @@ EVERY_NAME = [
 ]
 
 
-class _Callouts(Extension):
-    def extendMarkdown(self, md):  # noqa: N802
-        md.parser.blockprocessors.register(CalloutProcessor(md.parser), "vault_callout", 21)
-
-
 def render(text: str) -> BeautifulSoup:
-    md = markdown.Markdown(extensions=[_Callouts(), "pymdownx.superfences", "pymdownx.arithmatex"])
+    """A note without links through the note parser (no page renderer needed)."""
+    md = markdown.Markdown(extensions=["pymdownx.superfences", "pymdownx.arithmatex"])
+    token_tree.install(md, None, breaks=False)
     return BeautifulSoup(md.convert(textwrap.dedent(text).strip("\n")), "html.parser")
 
 
