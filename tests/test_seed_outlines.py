@@ -115,9 +115,9 @@ def first_difference(expected: Outline, got: Outline, where: str) -> str | None:
 
 
 def _content(build, note: Path) -> Tag:
-    """The note's own content: the article, less any footnotes block."""
+    """The note's own content: the article, less any footnotes block (the oracle has none)."""
     soup = build.soup(note.name)
-    for footnotes in soup.select("div.footnote"):
+    for footnotes in soup.select(".footnote, .footnotes"):
         footnotes.decompose()
     return soup
 
