@@ -7,21 +7,16 @@ make it foldable, starting closed / open. We render a plain callout as Material'
 admonition `<div>` and a foldable one as pymdownx.details' `<details>`, so the
 theme's own styles apply and the page needs no script of ours.
 
-Why a block processor just ahead of Python-Markdown's blockquote processor (20):
-fenced code, also fenced code inside a quote, is stashed by superfences before any
-block processor runs, so a `> [!note]` written inside a fence never reaches us; and
-the callout body is parsed by Markdown itself (`parseChunk`), so lists, math, code,
-links and nested callouts inside it behave exactly as they do outside.
+Why a core rule of the note parser (`obsidian_markdown.py`) between its block and inline
+passes: the blocks are CommonMark's, so a `> [!note]` inside a fence is code and never a
+callout, and the body is the quote's own content, so lists, math, code, links and nested
+callouts inside it behave exactly as they do outside. `token_tree.py` builds the element.
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-
-from markdown.blockprocessors import BlockQuoteProcessor
-
-from .grammar import mask_code_spans
 
 # The header line of a callout, after the `> ` is removed: `[!type|metadata]±  Title`.
 # Obsidian reads the type up to `]` or `|`, case-insensitively; the metadata after
@@ -74,46 +69,62 @@ _RESERVED_CLASSES = frozenset(
 )
 
 
-class CalloutProcessor(BlockQuoteProcessor):
-    """A blockquote whose first line is `[!type]` becomes a callout."""
+def mark_callouts(state) -> None:
+    """A markdown-it core rule: a blockquote whose first line is `[!type]` is a callout.
 
-    def test(self, parent, block) -> bool:
-        match = self.RE.search(block)
-        if match is None:
-            return False
-        return CALLOUT_HEADER_RE.match(match.group(2)) is not None
-
-    def run(self, parent, blocks) -> None:
-        block = blocks.pop(0)
-        match = self.RE.search(block)
-        before = block[: match.start()]
-        if before.strip():
-            self.parser.parseBlocks(parent, [before])
-        lines = [self.clean(line) for line in block[match.start() :].lstrip("\n").split("\n")]
-        header = CALLOUT_HEADER_RE.match(lines[0])
-        element = callout_element(
-            parent,
-            header.group("type"),
-            header.group("fold"),
-            header.group("title"),
-            header.group("meta"),
-        )
-        body = "\n".join(lines[1:])
-        if body.strip():
-            # Like a blockquote: lists inside use `<p>` the same way.
-            self.parser.state.set("blockquote")
-            self.parser.parseChunk(element, body)
-            self.parser.state.reset()
-
-
-def callout_element(
-    parent: etree.Element, kind: str, fold: str, title: str | None, meta: str | None = None
-) -> etree.Element:
-    """Append the callout's container and title to `parent`; return the container.
-
-    The title stays Markdown (the inline processors render emphasis and wikilinks in
-    it), but `<` outside code spans is escaped first: a title is a label, never HTML.
+    Runs after the block pass and before inlines are parsed: the quote's first paragraph
+    loses its header line, which becomes the title's own inline content, so the body
+    parses exactly as a quote's would (lists, math, code, nested callouts) and the title
+    as one line of text. Tokens: `callout_open` (meta: type, fold, metadata),
+    `callout_title_open`, an `inline` title (empty: the default title), `callout_title_close`,
+    the body, `callout_close`.
     """
+    from markdown_it.token import Token  # the parser's type; this module also serves the page
+
+    tokens = state.tokens
+    index = 0
+    while index < len(tokens):
+        opening = tokens[index]
+        index += 1
+        if opening.type != "blockquote_open" or index + 1 >= len(tokens):
+            continue
+        if tokens[index].type != "paragraph_open":
+            continue
+        paragraph = tokens[index + 1]
+        first, _, rest = paragraph.content.partition("\n")
+        header = CALLOUT_HEADER_RE.match(first)
+        if header is None:
+            continue
+        opening.type = "callout_open"
+        opening.meta = {
+            "type": header.group("type"),
+            "fold": header.group("fold"),
+            "metadata": header.group("meta"),
+        }
+        level = opening.level
+        for closing in tokens[index:]:
+            if closing.type == "blockquote_close" and closing.level == level:
+                closing.type = "callout_close"
+                break
+        title = Token("inline", "", 0, content=header.group("title") or "", children=[])
+        title.map = paragraph.map
+        if rest.strip():
+            paragraph.content = rest
+            if paragraph.map:
+                paragraph.map = [paragraph.map[0] + 1, paragraph.map[1]]
+        else:
+            del tokens[index : index + 3]  # the paragraph was the header alone
+        tokens[index:index] = [
+            Token("callout_title_open", "", 1),
+            title,
+            Token("callout_title_close", "", -1),
+        ]
+
+
+def callout_container(
+    parent: etree.Element, kind: str, fold: str, meta: str | None = None
+) -> tuple[etree.Element, etree.Element]:
+    """Append the callout's container to `parent`; return it and its (empty) title."""
     name = kind.lower()
     material = OBSIDIAN_TYPES.get(name, "note")
     classes = [material]
@@ -132,22 +143,9 @@ def callout_element(
         classes.insert(0, "admonition")
         element = etree.SubElement(parent, "div", {"class": " ".join(classes), **attributes})
         heading = etree.SubElement(element, "p", {"class": "admonition-title"})
-    heading.text = _escape_html(title if title and title.strip() else default_title(kind))
-    return element
+    return element, heading
 
 
 def default_title(kind: str) -> str:
     """Obsidian's title for a callout without one: the type in title case (`faq` → `Faq`)."""
     return kind[:1].upper() + kind[1:].lower()
-
-
-def _escape_html(title: str) -> str:
-    """`<` outside code spans as an entity, so raw HTML in a title shows as text."""
-    masked = mask_code_spans(title)
-    out = []
-    for original, seen in zip(title, masked):
-        if seen == "<" and original == "<":
-            out.append("&lt;")
-        else:
-            out.append(original)
-    return "".join(out)

@@ -130,8 +130,14 @@ class VaultConfig(base.Config):
     enabled = c.Type(bool, default=True)
     """Turn the whole plugin off (the vault is then plain MkDocs Markdown)."""
 
-    obsidian_headings = c.Type(bool, default=True)
-    """Require a space after `#` for headings, as Obsidian does, so `#tag` lines stay text."""
+    strict_line_breaks = c.Type(bool, default=False)
+    """Obsidian's "Strict line breaks": a single newline joins lines instead of breaking one."""
+
+    obsidian_headings = c.Deprecated(
+        message="notes are parsed as CommonMark, where a heading always needs a space after "
+        "'#'; 'obsidian_headings' has no effect",
+        removed=True,
+    )
 
     max_embed_depth = c.Type(int, default=10)
     """How many transclusions may nest before the chain is cut and reported."""
@@ -259,16 +265,6 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._walk = take_over(config, self.config.max_vault_entries)
         toc = config.mdx_configs.get("toc", {})
         self.anchor_maker = AnchorMaker(toc.get("slugify"), toc.get("separator", "-"))
-        config.markdown_extensions.append(
-            VaultMarkdownExtension(
-                lambda: self.renderer,
-                self.config.obsidian_headings,
-                float(self.config.render_timeout),
-                self._report_unrendered,
-            )
-        )
-        config.markdown_extensions.append(TagsExtension(self._tag_state))
-        config.markdown_extensions.append(SafeIdsExtension(self._report_unsafe_id))
         if self.config.stylesheet:
             for name, kind in SITE_ASSETS:
                 uri = f"assets/mkdocs_vault/{name}"
@@ -281,6 +277,18 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._configure_execution(config)
         if self.config.stylesheet:  # the fence is drawn by our script: no script, no fence
             mermaid.register_fence(config)
+        # Last: the note parser takes over from the processors the extensions above register
+        # (superfences' among them, whose preprocessor then renders each fence it finds).
+        config.markdown_extensions.append(
+            VaultMarkdownExtension(
+                lambda: self.renderer,
+                float(self.config.render_timeout),
+                self._report_unrendered,
+                breaks=not self.config.strict_line_breaks,
+            )
+        )
+        config.markdown_extensions.append(TagsExtension(self._tag_state))
+        config.markdown_extensions.append(SafeIdsExtension(self._report_unsafe_id))
         return config
 
     on_config = CombinedEvent(_offline_polyfill, _on_config)

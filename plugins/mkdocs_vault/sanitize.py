@@ -31,6 +31,7 @@ HTML a block vouches for (`#| html: trusted`) must survive the page's sanitizing
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from html.parser import HTMLParser
@@ -70,8 +71,14 @@ ATTRIBUTES = {"*": _GLOBAL} | {
 }
 ATTRIBUTES |= {tag: attrs for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items() if tag not in ATTRIBUTES}
 
-# Relative URLs (our links, figures, anchors) always pass; of absolute ones only these.
+# Relative URLs (our links, figures, anchors) always pass; so do absolute ones with these
+# schemes, and any other scheme a page's links use (`irc:`, `zotero:`, `obsidian:`: Obsidian
+# and CommonMark link them), except the ones a browser runs or reads as a document.
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+UNSAFE_SCHEMES = frozenset({"javascript", "vbscript", "data", "blob", "filesystem", "file"})
+# A scheme as written at the start of a URL attribute; nh3 still parses every URL itself,
+# so a scheme hidden by entities or control characters is judged by its rules, not ours.
+_URL_SCHEME_RE = re.compile(r"""\b(?:href|src)\s*=\s*["']?([A-Za-z][A-Za-z0-9+.-]{0,31}):""")
 
 _ID_VALUED = ID_ATTRIBUTES | ID_LIST_ATTRIBUTES
 _THEME_DATA = "data-md-"  # Material's: `data-md-component`, `data-md-state`, …
@@ -84,21 +91,24 @@ def _safe_ids(tag: str, attribute: str, value: str) -> str | None:
     return None if attribute.startswith(_THEME_DATA) else value
 
 
-_CLEANER = nh3.Cleaner(
-    tags=TAGS,
-    clean_content_tags={"script", "style"},
-    attributes=ATTRIBUTES,
-    generic_attribute_prefixes={"data-", "aria-"},
-    url_schemes=URL_SCHEMES,
-    link_rel=None,  # nh3 would add rel="noopener noreferrer" to every link, ours included
-    strip_comments=False,  # comments are inert; plugins (and our own markers) use them
-    attribute_filter=_safe_ids,
-)
+@functools.lru_cache(maxsize=32)
+def _cleaner(extra_schemes: frozenset[str]) -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=ATTRIBUTES,
+        generic_attribute_prefixes={"data-", "aria-"},
+        url_schemes=URL_SCHEMES | extra_schemes,
+        link_rel=None,  # nh3 would add rel="noopener noreferrer" to every link, ours included
+        strip_comments=False,  # comments are inert; plugins (and our own markers) use them
+        attribute_filter=_safe_ids,
+    )
 
 
 def sanitize_html(html: str) -> str:
     """The content HTML with scripts, event handlers and unsafe URLs removed."""
-    return _CLEANER.clean(html)
+    schemes = {match.lower() for match in _URL_SCHEME_RE.findall(html)} - URL_SCHEMES
+    return _cleaner(frozenset(schemes - UNSAFE_SCHEMES)).clean(html)
 
 
 # The plugin's own embeds: these elements with these attributes, and relative URLs only

@@ -10,21 +10,18 @@ The work is split the way Material's tags plugin expects it:
 * `page_tags` (called in `on_page_markdown`, before Material's tags plugin at -50
   reads `page.meta["tags"]`) merges the front-matter tags with the tags written in
   the text, as Obsidian counts both, and reports front matter it cannot read.
-* `TagInlineProcessor` renders each `#tag` in the text as a link to the tag on the
-  tags index, a page holding `<!-- material/tags -->` that the plugin generates.
-  Being an inline processor, it never sees code spans or fences.
+* the note parser reads each `#tag` of the text (`obsidian_markdown._tag`, never in code
+  spans or fences) and `token_tree` renders it as a link to the tag on the tags index, a
+  page holding `<!-- material/tags -->` that the plugin generates.
 """
 
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from markdown import Extension
-from markdown.inlinepatterns import InlineProcessor
-from markdown.util import AtomicString
 
 from .comments import MARKER, strip_comments
 from .grammar import fenced_code_blocks, mask_code_spans
@@ -198,39 +195,14 @@ class TagIndex:
 
 
 class TagsExtension(Extension):
-    """Registers `#tag` rendering; `get_state` returns (TagIndex, note folder) or None."""
+    """Gives the page's Markdown the `#tag` state; `get_state` returns (TagIndex, note
+    folder) or None. The note parser finds the tags (`obsidian_markdown._tag`, where code
+    spans and wikilinks come first) and `token_tree` links them with this state."""
 
     def __init__(self, get_state: Callable[[], tuple[TagIndex, str] | None]) -> None:
         super().__init__()
         self.get_state = get_state
 
     def extendMarkdown(self, md) -> None:  # noqa: N802 (Python-Markdown's name)
-        if self.get_state() is None:
-            return  # Markdown built outside a page render: leave it plain
-        # 184: after backticks (190) and our wikilinks/comments (185), so `#` inside code,
-        # `[[Note#Heading]]` and `%%#x%%` never reach it; before links (160) and escape.
-        md.inlinePatterns.register(TagInlineProcessor(md, self.get_state), "vault_tag", 184)
-
-
-class TagInlineProcessor(InlineProcessor):
-    """`#tag` → a chip linking to the tag on the tags index."""
-
-    def __init__(self, md, get_state) -> None:
-        super().__init__(INLINE_TAG_PATTERN, md)
-        self.get_state = get_state
-
-    def handleMatch(self, m, data):  # noqa: N802
-        name = m.group("tag")
-        state = self.get_state()
-        if state is None or not is_tag(name):
-            return None, None, None
-        if data.rfind("{", 0, m.start(0)) > data.rfind("}", 0, m.start(0)):
-            return None, None, None  # inside an attr_list `{ #id }`
-        tags, folder = state
-        href = tags.href(name, folder)
-        if href is None:
-            element = etree.Element("span", {"class": "md-tag vault-tag"})
-        else:
-            element = etree.Element("a", {"class": "md-tag vault-tag", "href": href})
-        element.text = AtomicString("#" + name)  # `#my_tag_x` is no emphasis
-        return element, m.start(0), m.end(0)
+        if self.get_state() is not None:
+            md.vault_tag_state = self.get_state
