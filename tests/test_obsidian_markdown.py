@@ -36,7 +36,7 @@ NOTES = {
     "Table.md": "| left | centre | right |\n|:-----|:------:|------:|\n| 1 | 2 | 3 |\n",
     "Strike.md": "Was ~~old~~ now.\n",
     "Autolinks.md": "See https://example.com/x and www.example.com today.\n",
-    "Tasks.md": "- [ ] open\n- [x] done\n- [/] half\n- [-] cancelled\n- [?] question\n",
+    "Tasks.md": "- [ ] open\n- [x] done\n- [/] half\n- [-] cancelled\n- [?] question\n- [>] moved\n- [!] important\n",
     "Inline footnote.md": "Text^[inline footnote] here.\n\nLast paragraph.\n",
     "Line break.md": "line one\nline two\n",
     "Display after text.md": "where\n$$E=mc^2$$\n",
@@ -176,10 +176,10 @@ def test_a_lazy_continuation_line_continues_the_innermost_item(site):
 
 def test_task_items_are_checkboxes_with_obsidian_s_status_on_the_item(site):
     items = own_items(site.soup("Tasks.md").find("ul"))
-    assert [item_text(li) for li in items] == ["open", "done", "half", "cancelled", "question"]
+    assert [item_text(li) for li in items] == ["open", "done", "half", "cancelled", "question", "moved", "important"]
     boxes = [li.find("input") for li in items]
     assert all(box is not None and box.get("type") == "checkbox" for box in boxes)
-    assert [li.get("data-task") for li in items[1:]] == ["x", "/", "-", "?"]
+    assert [li.get("data-task") for li in items[1:]] == ["x", "/", "-", "?", ">", "!"]
     assert items[0].get("data-task") in ("", " ")
     assert not boxes[0].has_attr("checked") and boxes[1].has_attr("checked")
 

@@ -74,7 +74,7 @@ def _lists_below(element: Tag) -> list[Tag]:
 
 
 def _outline(element: Tag) -> Outline:
-    items = [li for li in element.find_all("li", recursive=False)]
+    items = element.find_all("li", recursive=False)
     return Outline(
         element.name,
         [[_outline(sub) for sub in _lists_below(li)] for li in items],
