@@ -49,6 +49,13 @@ _BLOCK_ID_RE = re.compile(r"\^(?P<id>[A-Za-z0-9-]+)[ \t]*\Z")
 _TAG_RE = re.compile(r"#(?P<tag>[\w/-]+)")
 
 
+# How deep blocks may nest (lists in lists, quotes in quotes). Past it markdown-it stops
+# parsing the deeper content and drops it, so `token_tree` refuses such a note instead
+# (`render_guard` then shows it as written, with a warning). CommonMark's preset says 20;
+# Obsidian nests deeper, and Python's own recursion stays far from its limit at 100.
+MAX_NESTING = 100
+
+
 @functools.lru_cache(maxsize=8)
 def note_parser(breaks: bool = True, obsidian: bool = True) -> MarkdownIt:
     """The markdown-it parser for notes; `breaks`: a single newline is a line break
@@ -57,7 +64,7 @@ def note_parser(breaks: bool = True, obsidian: bool = True) -> MarkdownIt:
     `obsidian=False` leaves out what only Obsidian reads (wikilinks and embeds, block ids,
     tags, callouts): CommonMark + GFM alone, the reference the tests compare notes
     without Obsidian syntax with."""
-    md = MarkdownIt("commonmark", {"breaks": breaks, "html": True})
+    md = MarkdownIt("commonmark", {"breaks": breaks, "html": True, "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
     gfm_autolink_plugin(md)
     autolinks.plugin(md)  # the two cases the plugin misses

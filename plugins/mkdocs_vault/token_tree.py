@@ -29,7 +29,7 @@ from markdown.util import AtomicString
 from . import callouts
 from .grammar import overloaded_fences, parse_target
 from .index import spelling_key
-from .obsidian_markdown import note_parser
+from .obsidian_markdown import MAX_NESTING, note_parser
 from .resolve import block_anchor
 
 if TYPE_CHECKING:
@@ -75,6 +75,9 @@ def install(md: Markdown, renderer: LinkRenderer | None, breaks: bool, obsidian:
             "\x03", ""
         )
         tokens = parser.parse(source, {})
+        if any(token.level >= MAX_NESTING - 1 for token in tokens):
+            # markdown-it dropped what lies deeper: never publish a note with a part lost.
+            raise RecursionError(f"blocks nested more than {MAX_NESTING - 1} deep")
         root = etree.Element(md.doc_tag)
         TreeBuilder(md, renderer, fences, breaks).build(root, tokens)
         return etree.ElementTree(root)
@@ -348,13 +351,13 @@ class TreeBuilder:
                 etree.SubElement(element, token.tag, _attrs(token))
 
     def _as_written(self, token: Token) -> tuple[str, str]:
-        """The link as the note writes it: a table cell reads `\\|` as `|` before the link
-        is parsed, and the scanner recorded the note's own spelling."""
+        """The link as the note writes it (the scanner recorded the note's own spelling)."""
         raw, body = token.content, token.meta["body"]
         note = self.renderer.context.note
         if raw in note.occurrence_lines:
             return raw, body
-        for candidate in (raw.replace("|", "\\|"),):
+        # CommonMark reads a NUL as U+FFFD, and a table cell `\|` as `|`.
+        for candidate in (raw.replace("\ufffd", "\x00"), raw.replace("|", "\\|")):
             if candidate in note.occurrence_lines:
                 return candidate, candidate[candidate.index("[[") + 2 : -2]
         written = note.written_links.get(spelling_key(raw))
