@@ -298,13 +298,10 @@ class TreeBuilder:
             element = stack[-1]
             if kind == "text":
                 _text(element, _literal(token.content))
-            elif kind == "softbreak":
-                if self.breaks:
-                    etree.SubElement(element, "br")
+            elif kind == "softbreak" and not self.breaks:
                 _text(element, "\n")
-            elif kind == "hardbreak":
-                etree.SubElement(element, "br")
-                _text(element, "\n")
+            elif kind in ("softbreak", "hardbreak"):
+                etree.SubElement(element, "br")  # `prettify` puts the newline after it
             elif kind == "code_inline":
                 etree.SubElement(element, "code").text = AtomicString(_literal(token.content))
             elif kind == "vault_link":
