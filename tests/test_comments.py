@@ -325,9 +325,8 @@ def test_a_drawing_page_renders_none_of_its_links(site):
 
 
 # -- the scanner and the page agree, whatever the blocks around a comment -----------------
-# No indented line among them: whether one is code depends on list and quote rules the
-# scanner follows only roughly, comments or not (`- x` right after a paragraph line is no
-# list to Python-Markdown; a quote of empty `>` lines makes a lazy indented line code).
+# Lists, quotes and indented code by CommonMark's rules, as the page reads them (the
+# scanner takes its blocks from the page's own parser, `blocks.py`).
 _LINE = st.sampled_from(
     [
         "%%",
@@ -340,6 +339,11 @@ _LINE = st.sampled_from(
         "`%%` [[Target]]",
         "",
         "text",
+        "- item",
+        "  ## Heading",
+        "    [[Target]] %%",
+        "    ~~~",
+        "> ## Heading",
     ]
 )
 
