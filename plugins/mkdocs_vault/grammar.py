@@ -214,17 +214,18 @@ def mask_code_spans(line: str) -> str:
 
 # pymdownx.superfences reads a fence opener with a regex whose `key="value"` options take
 # time exponential in their number when the line ends in something that is not an option
-# (24 options: 3 s; 40: days). Past this many, the opener is shown as text, as superfences
-# itself would show it in the end, and the scanner reports it (see `overloaded_fences`).
+# (24 options: 3 s; 40: days). Past this many, the page shows the fence as plain code
+# without asking superfences (`token_tree`), and the scanner reports it (`overloaded_fences`
+# of each fence the page finds).
 MAX_FENCE_OPTIONS = 12
 _FENCE_LINE_RE = re.compile(r"^[> \t]*(?:`{3,}|~{3,})[^\n]*", re.MULTILINE)
 _QUOTED_OPTION_RE = re.compile(r"""[A-Za-z][A-Za-z0-9_]*=["']""")
 
 
 def overloaded_fences(lines: list[str]) -> list[tuple[int, int]]:
-    """(0-based index, option count) of every line of `lines` that opens a fence with too
-    many quoted options. Given lines, not text, so that the scanner (lines from
-    `split_lines`) and the page (Python-Markdown's lines) number them alike."""
+    """(0-based index, option count) of every line of `lines` that could open a fence and
+    has too many quoted options. Both the scanner and the page give it one fence's opener
+    as the page's parser found it (`markup + info`)."""
     text = "\n".join(lines)
     found = []
     line, counted_to = 0, 0

@@ -197,15 +197,6 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
     )
     budget = NoteBudget()
 
-    for index, options in overloaded_fences(lines):
-        result.problems.append(
-            (
-                index + 1,
-                f"a code fence opener with {options} quoted options is shown as text",
-                f"give a fence at most {MAX_FENCE_OPTIONS} options: the fence parser takes "
-                "time exponential in their number",
-            )
-        )
     # The body as the page parses it: `%%comments%%` removed, one line per source line.
     body = lines[body_start - 1 :]
     # Counted first, on their own: the loop below stops at the first limit passed.
@@ -227,6 +218,16 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
         if (block := _python_block(fence, fence.start + body_start)) is not None
     }
     headings = {heading.line + body_start: heading for heading in parsed.headings}
+    for fence in parsed.fences:
+        for _index, options in overloaded_fences([fence.markup + fence.info]):
+            result.problems.append(
+                (
+                    fence.start + body_start,
+                    f"a code fence opener with {options} quoted options is shown as plain code",
+                    f"give a fence at most {MAX_FENCE_OPTIONS} options: the fence parser takes "
+                    "time exponential in their number",
+                )
+            )
     underlines = {h.end + body_start for h in parsed.headings if h.end != h.line}
     paragraph_start: int | None = None
     previous_block: tuple[int, int] | None = None
@@ -246,11 +247,11 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
             code = python.get(number)
             if code is not None:
                 result.code_blocks.append(code)
-            number = end
-            previous_blank = False
-            if paragraph_start is not None:  # (code interrupts a paragraph)
+            if paragraph_start is not None:  # (a fence interrupts a paragraph)
                 previous_block = (paragraph_start, number - 1)
                 paragraph_start = None
+            number = end
+            previous_blank = False
             continue
         line = lines[number - 1]
         stripped = line.strip()
@@ -354,6 +355,8 @@ def _python_block(fence: Fence, number: int) -> CodeBlock | None:
 
 
 _LIST_FIRST = frozenset("-*+0123456789")
+
+
 def _count_comment_markers(body: list[str], body_start: int, budget: NoteBudget) -> None:
     """Count every `%%` outside code spans against the note's limit (`limits.py`)."""
     for offset, line in enumerate(body):

@@ -199,22 +199,17 @@ CASES: tuple[Case, ...] = (
         _home("the link is on the next line\n[[%%%%]]"),
         (("vault/Home.md:4", "note '%%%%' not found"),),
     ),
-    # superfences renders a fence that never closes as text, so its links are links.
+    # CommonMark: a fence that never closes is code to the end of its container (here, the
+    # quote), so its links are code and the first link after the quote is on line 6.
     Case(
         "unclosed-fence",
-        _home("```\nnever closed [[Ghost]]\n\n[[Missing]]"),
-        (
-            ("vault/Home.md:4", "note 'Ghost' not found"),
-            ("vault/Home.md:6", "note 'Missing' not found"),
-        ),
+        _home("> ```\n> never closed [[Ghost]]\n\n[[Missing]]"),
+        (("vault/Home.md:6", "note 'Missing' not found"),),
     ),
     Case(
         "fence-closed-by-longer-fence",
-        _home("~~~\n[[InText]]\n~~~~\n[[Missing]]"),
-        (
-            ("vault/Home.md:4", "note 'InText' not found"),
-            ("vault/Home.md:6", "note 'Missing' not found"),
-        ),
+        _home("~~~\n[[InCode]]\n~~~~\n[[Missing]]"),  # CommonMark: a longer closer closes
+        (("vault/Home.md:6", "note 'Missing' not found"),),
     ),
     Case(
         "closed-fence",
@@ -224,10 +219,10 @@ CASES: tuple[Case, ...] = (
     # superfences' opener regex is exponential in quoted options (40 would take days).
     Case(
         "fence-with-forty-options",
-        _home("```py " + 'a="x" ' * 40 + "!\n[[Missing]]"),
+        _home("```py " + 'a="x" ' * 40 + "!\n```\n[[Missing]]"),
         (
-            ("vault/Home.md:3", "a code fence opener with 40 quoted options is shown as text"),
-            ("vault/Home.md:4", "note 'Missing' not found"),
+            ("vault/Home.md:3", "a code fence opener with 40 quoted options is shown as plain code"),
+            ("vault/Home.md:5", "note 'Missing' not found"),
         ),
         timeout=30,
     ),
