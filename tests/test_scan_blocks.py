@@ -99,6 +99,7 @@ def _agree(text: str) -> None:
         ("para\n- item\n\n      [[a]] code\n", {}),
         ("para\n    [[a]] lazy, no code\n", {"[[a]]": [2]}),
         ("$$\n[[a]]\n$$\n[[x]]\n", {"[[x]]": [4]}),
+        ("<div>\n[[a]]\n\n[[x]]\n</div>\n", {"[[x]]": [4]}),
     ],
     ids=[
         "unclosed-fence-is-code-to-the-end",
@@ -119,6 +120,7 @@ def _agree(text: str) -> None:
         "indented-code-in-a-list-item",
         "lazy-continuation-is-no-code",
         "math-block",
+        "html-block-ends-at-a-blank-line",
     ],
 )
 def test_links_are_code_exactly_where_the_page_shows_code(text, links):
@@ -220,6 +222,7 @@ _LINE = st.sampled_from(
         "    [[Target]] indented",
         "    ## indented",
         "  - nested [[Target]]",
+        "<div>",
     ]
 )
 # (No `$$` line: after a text line it opens inline math, which can hold a `[[link]]` the page

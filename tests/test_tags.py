@@ -59,6 +59,7 @@ def test_inline_tags_follow_obsidians_rules_and_skip_code(text, tags):
         ("- item\n  ```\n  #in\n- #after", ["after"]),  # ...or to the end of its list item
         ("> ```\n> #in\n> ```\n\n$$\n#math\n$$\n#after", ["after"]),
         ("para\n    #lazy continuation", ["lazy"]),  # indented, but no code after text
+        ("<div>\n#raw\n\n#after\n</div>", ["after"]),  # raw HTML until a blank line
     ],
 )
 def test_inline_tags_are_the_ones_the_page_renders_as_tags(text, tags):

@@ -67,14 +67,18 @@ class NoteBlocks:
     # 0-based [start, end) line ranges whose text is not Markdown on the page: indented
     # code and `$$` math blocks (fences are in `fences`).
     literal: list[tuple[int, int]] = field(default_factory=list)
+    # 0-based [start, end) line ranges of raw HTML blocks: the page passes them through as
+    # written, so a `[[link]]` or `#tag` in one is text (a `%%` still opens a comment).
+    html: list[tuple[int, int]] = field(default_factory=list)
     headings: list[HeadingBlock] = field(default_factory=list)
 
-    def code_lines(self) -> set[int]:
-        """Every 0-based line inside a fence, indented code or a math block."""
+    def unparsed_lines(self) -> set[int]:
+        """Every 0-based line inside a fence, indented code, math or an HTML block: lines
+        whose text the page shows without reading its Markdown (links, tags, ids)."""
         lines: set[int] = set()
         for fence in self.fences:
             lines.update(range(fence.start, fence.end + 1))
-        for start, end in self.literal:
+        for start, end in (*self.literal, *self.html):
             lines.update(range(start, end))
         return lines
 
@@ -108,6 +112,8 @@ def note_blocks(lines: list[str], headings: bool = True) -> NoteBlocks:
             )
         elif kind == "code_block" or kind == "math_block":
             blocks.literal.append((token.map[0], token.map[1]))
+        elif kind == "html_block":
+            blocks.html.append((token.map[0], token.map[1]))
         elif kind == "heading_open" and headings:
             inline = tokens[index + 1]
             start, stop = token.map

@@ -206,11 +206,15 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
         lines = lines[: body_start - 1] + strip_comments(body)
         body = lines[body_start - 1 :]
     # The blocks as the page parses them (`blocks.py`): code and headings by CommonMark.
-    parsed = note_blocks(body)
-    # First line → last line (1-based) of every block the page shows as code or math:
-    # nothing in one is a heading, link, tag or id.
+    # Past a note's limit of comment markers the page parses only the part before it.
+    if bounded and markers.cut is not None:
+        parsed = note_blocks(body[: markers.cut - body_start])
+    else:
+        parsed = note_blocks(body)
+    # First line → last line (1-based) of every block the page shows as code, math or raw
+    # HTML: nothing in one is a heading, link, tag or id.
     literal = {fence.start + body_start: fence.end + body_start for fence in parsed.fences}
-    for start, stop in parsed.literal:
+    for start, stop in (*parsed.literal, *parsed.html):
         literal[start + body_start] = stop - 1 + body_start
     python = {
         fence.start + body_start: block
@@ -242,8 +246,6 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
             break  # the rest is shown as plain text: nothing in it is rendered
         if number in literal:
             end = literal[number]
-            if bounded and markers.cut is not None and markers.cut < end:
-                break  # cut inside the block: the page shows no such block
             code = python.get(number)
             if code is not None:
                 result.code_blocks.append(code)

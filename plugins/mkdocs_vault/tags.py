@@ -96,8 +96,8 @@ def inline_tags(markdown: str) -> list[str]:
 
     Comments are removed first, by the rule the page and the link scanner use (a `%%`
     in a code span or fence opens none); then code is found as the page renders it:
-    fenced and indented code and `$$` math by the page's block rules (`blocks.py`), then
-    code spans. The blocks are parsed only when the text has a tag-like `#word` at all
+    fenced and indented code, `$$` math and raw HTML blocks by the page's block rules
+    (`blocks.py`), then code spans. The blocks are parsed only when the text has a tag-like `#word` at all
     (`# Heading` is none), so a note without tags costs no parse.
     """
     if "#" not in markdown:
@@ -115,8 +115,8 @@ def inline_tags(markdown: str) -> list[str]:
 
 
 def _without_code_blocks(lines: list[str]) -> list[str]:
-    """The lines with fenced and indented code and math blanked (same number of lines)."""
-    code = note_blocks(lines, headings=False).code_lines()
+    """The lines with code, math and raw HTML blocks blanked (same number of lines)."""
+    code = note_blocks(lines, headings=False).unparsed_lines()
     return ["" if number in code else line for number, line in enumerate(lines)]
 
 
