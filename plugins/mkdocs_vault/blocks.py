@@ -45,6 +45,7 @@ class Fence:
     markup: str
     info: str
     code: str
+    closed: bool = True  # False: no closer, code to the end of its container
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,10 @@ def note_blocks(lines: list[str], headings: bool = True) -> NoteBlocks:
         kind = token.type
         if kind == "fence":
             start, stop = token.map
+            end = min(stop - 1, last)
+            closed = end > start and _is_closer(lines[end], token.markup)
             blocks.fences.append(
-                Fence(start, min(stop - 1, last), token.markup, token.info, token.content)
+                Fence(start, end, token.markup, token.info, token.content, closed)
             )
         elif kind == "code_block" or kind == "math_block":
             blocks.literal.append((token.map[0], token.map[1]))
@@ -126,3 +129,11 @@ def fenced_code_blocks(lines: list[str]) -> dict[int, int]:
     line is the closer, or for a fence that never closes, the last line of its
     container (the note, the list item or the quote), which CommonMark makes code."""
     return {fence.start: fence.end for fence in note_blocks(lines, headings=False).fences}
+
+
+def _is_closer(line: str, markup: str) -> bool:
+    """Whether a fence's last line closes it: a run of its fence character at least as
+    long as its opener's, after the container's markers and indentation. (markdown-it
+    does not record it; a last code line written exactly so would read as a closer.)"""
+    run = line.lstrip(" \t>").rstrip(" \t")
+    return len(run) >= len(markup) and run == markup[0] * len(run)

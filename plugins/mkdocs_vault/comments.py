@@ -4,9 +4,10 @@ A comment runs from a `%%` to the next `%%`, across any blocks: inside one line,
 the lines of a paragraph, or over headings, lists, callouts and fences (Obsidian's block
 comment, and the shape of every Excalidraw note). What it encloses is hidden, markers
 included; everything else stays where it was. A `%%` is no marker inside code: a code
-span, a fenced block (found by superfences' rules, `grammar.fenced_code_blocks`: a fence
-inside a comment is hidden whole, so a `%%` in its code cannot close the comment) or an
-indented code block outside a comment. A `[[link]]` that starts before a `%%` keeps it
+span, a fenced block (a closed fence inside a comment is hidden whole, so a `%%` in its
+code cannot close the comment), or an indented code or `$$` math block outside a comment. The
+blocks are found by the page's own CommonMark block rules (`blocks.py`), on the text with
+its comments, since comments are removed before the page is parsed. A `[[link]]` that starts before a `%%` keeps it
 (`[[a%%b]]` is a link), as the inline processor reads it.
 
 The result keeps one line per source line, so the scanner reports links and headings at
@@ -36,6 +37,10 @@ def strip_comments(lines: list[str]) -> list[str]:
     """
     parsed = note_blocks(lines, headings=False)
     fences = {fence.start: fence.end for fence in parsed.fences}
+    # A fence that never closes is code to the end of its container outside a comment, as
+    # the page shows it; inside one the page never sees it, and its `%%` still closes the
+    # comment (otherwise a stray fence in a comment would hide the rest of the note).
+    unclosed = {fence.start for fence in parsed.fences if not fence.closed}
     # Indented code and `$$` math as the page finds them: outside a comment, a `%%` in one
     # is code, no marker (inside a comment, it closes the comment as on any other line).
     literal = {start: stop - 1 for start, stop in parsed.literal}
@@ -45,7 +50,7 @@ def strip_comments(lines: list[str]) -> list[str]:
     fence_end: int | None = None
     literal_end = -1
     for index, line in enumerate(lines):
-        if fence_end is not None or index in fences:
+        if fence_end is not None or (index in fences and not (in_comment and index in unclosed)):
             if fence_end is None:
                 fence_end = fences[index]
             if index == fence_end:
