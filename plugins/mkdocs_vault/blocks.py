@@ -11,9 +11,10 @@ of its container, setext headings, lazy continuation lines), so this module runs
 page's own block parser, its block pass only (`md.block.parse`: no inline parsing, no
 core rules), and reads the tokens' `.map` line ranges.
 
-The block pass of a typical note costs about as much as the scanner's own line loop; it
-runs once per note (twice for a note with `%%` comments: once on the text with comments
-to find the code they cannot close in, once on the text the page parses).
+The block pass of a typical note costs about as much as the scanner's own line loop. The
+scanner runs it once per note (twice for a note with `%%` comments: once on the text with
+comments, to find the code no `%%` is a marker in, once on the text the page parses);
+the tag finder once more, only for a note with a `#tag` in it.
 """
 
 from __future__ import annotations
@@ -86,9 +87,10 @@ class NoteBlocks:
 
 @functools.lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    """The page's own parser, whose block ruler is used as is (the same rules, by
-    construction). Imported here, not at the top: the parser's modules (tags, comments)
-    use this one. Line breaks are an inline matter: either instance has these blocks."""
+    """The page's own parser, whose block ruler is used as is: the same rules, by
+    construction. Imported on first use: `obsidian_markdown` imports `tags`, which
+    imports `comments`, which imports this module. Line breaks are an inline matter:
+    the parser of either line-break setting has these blocks."""
     from .obsidian_markdown import note_parser
 
     return note_parser(True)

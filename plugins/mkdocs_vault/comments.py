@@ -5,10 +5,11 @@ the lines of a paragraph, or over headings, lists, callouts and fences (Obsidian
 comment, and the shape of every Excalidraw note). What it encloses is hidden, markers
 included; everything else stays where it was. A `%%` is no marker inside code: a code
 span, a fenced block (a closed fence inside a comment is hidden whole, so a `%%` in its
-code cannot close the comment), or an indented code or `$$` math block outside a comment. The
-blocks are found by the page's own CommonMark block rules (`blocks.py`), on the text with
-its comments, since comments are removed before the page is parsed. A `[[link]]` that starts before a `%%` keeps it
-(`[[a%%b]]` is a link), as the inline processor reads it.
+code cannot close the comment), or an indented code or `$$` math block outside a
+comment. The blocks are found by the page's own CommonMark block rules (`blocks.py`), on
+the text with its comments, since comments are removed before the page is parsed. A
+`[[link]]` that starts before a `%%` keeps it (`[[a%%b]]` is a link), as the inline
+processor reads it.
 
 The result keeps one line per source line, so the scanner reports links and headings at
 their own line, and the page (`markdown_ext.CommentPreprocessor`) parses exactly the

@@ -97,8 +97,8 @@ def inline_tags(markdown: str) -> list[str]:
     Comments are removed first, by the rule the page and the link scanner use (a `%%`
     in a code span or fence opens none); then code is found as the page renders it:
     fenced and indented code, `$$` math and raw HTML blocks by the page's block rules
-    (`blocks.py`), then code spans. The blocks are parsed only when the text has a tag-like `#word` at all
-    (`# Heading` is none), so a note without tags costs no parse.
+    (`blocks.py`), then code spans. The blocks are parsed only when the text has a
+    tag-like `#word` at all (`# Heading` is none), so a note without tags costs no parse.
     """
     if "#" not in markdown:
         return []
