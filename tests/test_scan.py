@@ -45,3 +45,14 @@ def test_an_overloaded_fence_is_found_on_its_line_whatever_the_line_ends():
     for newline in ("\n", "\r\n", "\r"):
         scan = scan_note(newline.join(["# T", "", "text", opener, ""]))
         assert [line for line, _message, _hint in scan.problems] == [4], repr(newline)
+
+
+def test_an_overloaded_line_the_page_reads_as_no_fence_opener_is_not_reported():
+    opener = "```py " + 'a="x" ' * 13 + "!"
+    for text in (
+        f"~~~\n{opener}\n~~~\n",  # code inside another fence
+        f"para\n\n    {opener}\n",  # indented code
+        f"%%\n{opener}\n```\n%%\n",  # commented out: the page never sees it
+    ):
+        assert scan_note(text).problems == [], text
+    assert [line for line, _m, _h in scan_note(f"- item\n\n  {opener}\n  ```\n").problems] == [3]
