@@ -36,7 +36,7 @@ def test_a_fence_opener_with_too_many_quoted_options_is_reported_on_its_line():
     )
     scan = scan_note(text)
     assert [(line, message) for line, message, _hint in scan.problems] == [
-        (6, "a code fence opener with 13 quoted options is shown as plain code")
+        (6, "a code fence with 13 quoted options is shown without highlighting")
     ]
 
 

@@ -26,7 +26,7 @@ from mkdocs.utils import get_relative_url
 
 from . import token_tree
 from .comments import MARKER, strip_comments
-from .raw_html import RawHtmlSources, RawHtmlStart
+from .raw_html import RawHtmlSources
 from .render import broken, relative_path
 from .render_guard import guard_convert
 from .resolve import Problem, block_anchor
@@ -64,8 +64,7 @@ class VaultMarkdownExtension(Extension):
         md.preprocessors.register(CommentPreprocessor(md), "vault_comments", 28)
         # After the parse: move block ids onto their paragraph / list item.
         md.treeprocessors.register(BlockIdTreeprocessor(md), "vault_block_ids", 19)
-        # Where the note's own raw HTML starts in the stash, and its sources (`raw_html.py`).
-        md.preprocessors.register(RawHtmlStart(md), "vault_raw_html_start", 21)
+        # The sources of the note's own `<img>`/`<audio>`/`<video>` (`raw_html.py`).
         md.treeprocessors.register(RawHtmlSources(md, renderer), "vault_raw_html", 3)
         # Before MkDocs' relpath (0): Obsidian resolution for ordinary Markdown links.
         md.treeprocessors.register(MarkdownLinkTreeprocessor(md, renderer), "vault_md_links", 2)

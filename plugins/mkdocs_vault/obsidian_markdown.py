@@ -49,11 +49,22 @@ _BLOCK_ID_RE = re.compile(r"\^(?P<id>[A-Za-z0-9-]+)[ \t]*\Z")
 _TAG_RE = re.compile(r"#(?P<tag>[\w/-]+)")
 
 
-@functools.lru_cache(maxsize=4)
-def note_parser(breaks: bool = True) -> MarkdownIt:
+# How deep blocks may nest (lists in lists, quotes in quotes). Past it markdown-it stops
+# parsing the deeper content and drops it, so `token_tree` refuses such a note instead
+# (`render_guard` then shows it as written, with a warning). CommonMark's preset says 20;
+# Obsidian nests deeper, and Python's own recursion stays far from its limit at 100.
+MAX_NESTING = 100
+
+
+@functools.lru_cache(maxsize=8)
+def note_parser(breaks: bool = True, obsidian: bool = True) -> MarkdownIt:
     """The markdown-it parser for notes; `breaks`: a single newline is a line break
-    (Obsidian's default; its "strict line breaks" setting is `breaks=False`)."""
-    md = MarkdownIt("commonmark", {"breaks": breaks, "html": True})
+    (Obsidian's default; its "strict line breaks" setting is `breaks=False`).
+
+    `obsidian=False` leaves out what only Obsidian reads (wikilinks and embeds, block ids,
+    tags, callouts): CommonMark + GFM alone, the reference the tests compare notes
+    without Obsidian syntax with."""
+    md = MarkdownIt("commonmark", {"breaks": breaks, "html": True, "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
     gfm_autolink_plugin(md)
     autolinks.plugin(md)  # the two cases the plugin misses
@@ -63,12 +74,13 @@ def note_parser(breaks: bool = True) -> MarkdownIt:
     dollarmath_plugin(
         md, allow_labels=False, allow_space=False, allow_digits=False, double_inline=True
     )
-    md.inline.ruler.before("link", "vault_link", _vault_link)
-    md.inline.ruler.before("link", "vault_block_id", _block_id)
-    md.inline.ruler.before("link", "vault_tag", _tag)
-    md.core.ruler.before("inline", "vault_callouts", callouts.mark_callouts)
     highlights_plugin(md)
     tasks_plugin(md)
+    if obsidian:
+        md.inline.ruler.before("link", "vault_link", _vault_link)
+        md.inline.ruler.before("link", "vault_block_id", _block_id)
+        md.inline.ruler.before("link", "vault_tag", _tag)
+        md.core.ruler.before("inline", "vault_callouts", callouts.mark_callouts)
     return md
 
 
@@ -111,8 +123,8 @@ def _tag(state: StateInline, silent: bool) -> bool:
     if src[pos] != "#" or (pos > 0 and not src[pos - 1].isspace()):
         return False
     match = _TAG_RE.match(src, pos, state.posMax)
-    if match is None:
-        return False
+    if match is None or src.rfind("{", 0, pos) > src.rfind("}", 0, pos):
+        return False  # not a tag, or the `#id` of an attr_list `{ #id }`
     if not is_tag(match.group("tag")):
         return False
     if not silent:
@@ -120,3 +132,30 @@ def _tag(state: StateInline, silent: bool) -> bool:
         token.content = match.group("tag")
     state.pos = match.end()
     return True
+
+
+# Python-Markdown extensions that only add syntax to the text: notes are parsed by the note
+# parser, so in notes they do nothing (Obsidian has no such syntax, or the parser reads it
+# itself: tables, footnotes, ~~, ==, tasks, bare URLs, line breaks).
+SYNTAX_EXTENSIONS = frozenset(
+    {
+        "abbr", "admonition", "def_list", "fenced_code", "footnotes",
+        "legacy_attrs", "legacy_em", "md_in_html", "nl2br", "sane_lists", "smarty",
+        "tables", "wikilinks", "pymdownx.betterem", "pymdownx.caret", "pymdownx.critic",
+        "pymdownx.details", "pymdownx.emoji", "pymdownx.escapeall", "pymdownx.inlinehilite",
+        "pymdownx.keys", "pymdownx.magiclink", "pymdownx.mark", "pymdownx.progressbar",
+        "pymdownx.saneheaders", "pymdownx.smartsymbols", "pymdownx.tabbed",
+        "pymdownx.tasklist", "pymdownx.tilde",
+    }
+)  # fmt: skip
+
+
+def ignored_extensions(configured: list) -> list[str]:
+    """The configured `markdown_extensions` whose syntax notes do not use (see above)."""
+    names = []
+    for extension in configured:
+        name = extension if isinstance(extension, str) else ""
+        name = name.removeprefix("markdown.extensions.")
+        if name in SYNTAX_EXTENSIONS or name.startswith("pymdownx.blocks."):
+            names.append(name)
+    return names

@@ -72,6 +72,7 @@ from .ids import SafeIdsExtension, line_of, safe_id, unsafe_id_problem
 from .index import Note, VaultIndex
 from .limits import MAX_BACKLINKS_LISTED, drop_costly_toc, plain_text_html, split_at_cut
 from .markdown_ext import VaultMarkdownExtension
+from .obsidian_markdown import ignored_extensions
 from .properties import list_items
 from .render import LinkRenderer
 from .sanitize import TrustedHtml, sanitize_html
@@ -277,6 +278,13 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._configure_execution(config)
         if self.config.stylesheet:  # the fence is drawn by our script: no script, no fence
             mermaid.register_fence(config)
+        ignored = ignored_extensions(config.markdown_extensions)
+        if ignored:
+            log.info(
+                "notes are parsed as Obsidian Markdown (CommonMark + GFM); these "
+                "markdown_extensions add syntax notes do not use: %s",
+                ", ".join(ignored),
+            )
         # Last: the note parser takes over from the processors the extensions above register
         # (superfences' among them, whose preprocessor then renders each fence it finds).
         config.markdown_extensions.append(

@@ -7,9 +7,9 @@ processor nor MkDocs' relpath processor sees it, and on a page published as
 `folder/Note/` the URL would point nowhere. `RawHtmlSources` rewrites those sources to
 the file's URL relative to the page; a source that names no file is reported at its line.
 
-Only the note's raw HTML is touched: the stash also holds code blocks and snippet outputs
-(stashed by superfences' preprocessor, before `html_block`: `RawHtmlStart` marks where
-the note's HTML begins) and the plugin's own embeds (`Markup`, see `render.embed`).
+Only the note's raw HTML is touched: the stash also holds code blocks, snippet outputs and
+the plugin's own embeds, so the tree builder (`token_tree.py`) lists the stash entries
+that hold the note's own HTML in `md.vault_note_html`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
@@ -34,17 +33,8 @@ SOURCE_TAGS = frozenset({"img", "audio", "video", "source"})
 _CANDIDATE_RE = re.compile(r"<(?:img|audio|video|source)\b", re.IGNORECASE)
 
 
-class RawHtmlStart(Preprocessor):
-    """Just before `html_block` (20): the stash entries from here on are the note's HTML
-    (and, during inline processing, our own `Markup`)."""
-
-    def run(self, lines: list[str]) -> list[str]:
-        self.md.vault_raw_html_from = len(self.md.htmlStash.rawHtmlBlocks)
-        return lines
-
-
 class RawHtmlSources(Treeprocessor):
-    """After inline processing (20), when every raw HTML fragment is stashed."""
+    """After the parse, when every raw HTML fragment of the note is stashed."""
 
     def __init__(self, md, renderer: LinkRenderer) -> None:
         super().__init__(md)
@@ -52,13 +42,12 @@ class RawHtmlSources(Treeprocessor):
 
     def run(self, root) -> None:
         stash = self.md.htmlStash.rawHtmlBlocks
-        start = getattr(self.md, "vault_raw_html_from", len(stash))
         if self.renderer.files is None:
             return
-        for number in range(start, len(stash)):
+        for number in getattr(self.md, "vault_note_html", ()):
             html = stash[number]
             if isinstance(html, Markup) or not isinstance(html, str):
-                continue  # the plugin's own HTML, or an element md_in_html parsed
+                continue  # the plugin's own HTML
             if _CANDIDATE_RE.search(html):
                 stash[number] = rewrite_sources(html, self._url)
 

@@ -227,7 +227,7 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
             result.problems.append(
                 (
                     fence.start + body_start,
-                    f"a code fence opener with {options} quoted options is shown as plain code",
+                    f"a code fence with {options} quoted options is shown without highlighting",
                     f"give a fence at most {MAX_FENCE_OPTIONS} options: the fence parser takes "
                     "time exponential in their number",
                 )

@@ -29,7 +29,7 @@ from markdown.util import AtomicString
 from . import callouts
 from .grammar import overloaded_fences, parse_target
 from .index import spelling_key
-from .obsidian_markdown import note_parser
+from .obsidian_markdown import MAX_NESTING, note_parser
 from .resolve import block_anchor
 
 if TYPE_CHECKING:
@@ -46,12 +46,16 @@ _TAGS = {"s": "del"}
 # Python-Markdown's preprocessors whose work the CommonMark parse does (or undoes).
 _REPLACED_PREPROCESSORS = ("normalize_whitespace", "html_block")
 # Tree processors that would read the parsed text as Python-Markdown syntax again.
-_REPLACED_TREEPROCESSORS = ("inline", "attr_list")
+# (`attr_list` stays: Material's tags plugin marks where a listing goes with `{ #id }`.)
+_REPLACED_TREEPROCESSORS = ("inline",)
 _LINE_ENDINGS_RE = re.compile(r"\r\n?")
 
 
-def install(md: Markdown, renderer: LinkRenderer, breaks: bool) -> None:
-    """Parse pages with the note parser: replace `md.parser.parseDocument`."""
+def install(md: Markdown, renderer: LinkRenderer | None, breaks: bool, obsidian: bool = True) -> None:
+    """Parse pages with the note parser: replace `md.parser.parseDocument`.
+
+    `renderer` renders wikilinks and embeds (None: a text without them, as in tests);
+    `obsidian=False` parses CommonMark + GFM only (`note_parser`)."""
     fences = None
     if "fenced_code_block" in md.preprocessors:
         fences = md.preprocessors["fenced_code_block"]
@@ -64,13 +68,16 @@ def install(md: Markdown, renderer: LinkRenderer, breaks: bool) -> None:
     for name in _REPLACED_TREEPROCESSORS:
         if name in md.treeprocessors:
             md.treeprocessors.deregister(name)
-    parser = note_parser(breaks)
+    parser = note_parser(breaks, obsidian)
 
     def parse_document(lines: list[str]) -> etree.ElementTree:
         source = _LINE_ENDINGS_RE.sub("\n", "\n".join(lines)).replace("\x02", "").replace(
             "\x03", ""
         )
         tokens = parser.parse(source, {})
+        if any(token.level >= MAX_NESTING - 1 for token in tokens):
+            # markdown-it dropped what lies deeper: never publish a note with a part lost.
+            raise RecursionError(f"blocks nested more than {MAX_NESTING - 1} deep")
         root = etree.Element(md.doc_tag)
         TreeBuilder(md, renderer, fences, breaks).build(root, tokens)
         return etree.ElementTree(root)
@@ -100,6 +107,7 @@ class TreeBuilder:
         self.fences = fences  # superfences' preprocessor, or None without superfences
         self.breaks = breaks
         self.tag_state: Callable | None = getattr(md, "vault_tag_state", None)
+        md.vault_note_html = []  # stash indices of the note's own HTML (`raw_html.py`)
 
     # -- blocks ---------------------------------------------------------------------------
     def build(self, root: etree.Element, tokens: list[Token]) -> None:
@@ -257,7 +265,12 @@ class TreeBuilder:
         code.text = AtomicString(_literal(content))
 
     def _stash_block(self, parent: etree.Element, html: str) -> None:
-        _text(parent, "\n" + self.md.htmlStash.store(html.rstrip("\n")) + "\n")
+        _text(parent, "\n" + self._stash_note_html(html.rstrip("\n")) + "\n")
+
+    def _stash_note_html(self, html: str) -> str:
+        """Stash the note's own HTML, listed for `raw_html.RawHtmlSources`."""
+        self.md.vault_note_html.append(len(self.md.htmlStash.rawHtmlBlocks))
+        return self.md.htmlStash.store(html)
 
     def _math(self, parent: etree.Element, tex: str, display: bool) -> None:
         """Math as pymdownx.arithmatex's generic output, which the site typesets."""
@@ -318,7 +331,7 @@ class TreeBuilder:
                 if html_as_text:
                     _text(element, token.content)
                 else:
-                    _text(element, self.md.htmlStash.store(token.content))
+                    _text(element, self._stash_note_html(token.content))
             elif kind == "math_inline":
                 self._math(element, token.content, display=False)
             elif kind == "math_inline_double":  # `$$…$$` inside a line: display math
@@ -338,13 +351,13 @@ class TreeBuilder:
                 etree.SubElement(element, token.tag, _attrs(token))
 
     def _as_written(self, token: Token) -> tuple[str, str]:
-        """The link as the note writes it: a table cell reads `\\|` as `|` before the link
-        is parsed, and the scanner recorded the note's own spelling."""
+        """The link as the note writes it (the scanner recorded the note's own spelling)."""
         raw, body = token.content, token.meta["body"]
         note = self.renderer.context.note
         if raw in note.occurrence_lines:
             return raw, body
-        for candidate in (raw.replace("|", "\\|"),):
+        # CommonMark reads a NUL as U+FFFD, and a table cell `\|` as `|`.
+        for candidate in (raw.replace("\ufffd", "\x00"), raw.replace("|", "\\|")):
             if candidate in note.occurrence_lines:
                 return candidate, candidate[candidate.index("[[") + 2 : -2]
         written = note.written_links.get(spelling_key(raw))

@@ -199,16 +199,22 @@ CASES: tuple[Case, ...] = (
         _home("the link is on the next line\n[[%%%%]]"),
         (("vault/Home.md:4", "note '%%%%' not found"),),
     ),
-    # CommonMark: a fence that never closes is code to the end of its container (here, the
-    # quote), so its links are code and the first link after the quote is on line 6.
     Case(
+        # CommonMark: an unclosed fence is code to the end of the note.
         "unclosed-fence",
+        _home("```\nnever closed [[Ghost]]\n\n[[Missing]]"),
+        (),
+    ),
+    Case(
+        # ...or of its container: the first link after the quote is on line 6.
+        "unclosed-fence-in-a-quote",
         _home("> ```\n> never closed [[Ghost]]\n\n[[Missing]]"),
         (("vault/Home.md:6", "note 'Missing' not found"),),
     ),
     Case(
+        # CommonMark: a longer fence of the same character closes it.
         "fence-closed-by-longer-fence",
-        _home("~~~\n[[InCode]]\n~~~~\n[[Missing]]"),  # CommonMark: a longer closer closes
+        _home("~~~\n[[InCode]]\n~~~~\n[[Missing]]"),
         (("vault/Home.md:6", "note 'Missing' not found"),),
     ),
     Case(
@@ -216,12 +222,13 @@ CASES: tuple[Case, ...] = (
         _home("```\n[[InCode]]\n```\n[[Missing]]"),
         (("vault/Home.md:6", "note 'Missing' not found"),),
     ),
-    # superfences' opener regex is exponential in quoted options (40 would take days).
+    # superfences' opener regex is exponential in quoted options (40 would take days): such
+    # a fence is code that superfences never reads.
     Case(
         "fence-with-forty-options",
         _home("```py " + 'a="x" ' * 40 + "!\n```\n[[Missing]]"),
         (
-            ("vault/Home.md:3", "a code fence opener with 40 quoted options is shown as plain code"),
+            ("vault/Home.md:3", "a code fence with 40 quoted options is shown without highlighting"),
             ("vault/Home.md:5", "note 'Missing' not found"),
         ),
         timeout=30,
@@ -245,8 +252,9 @@ CASES: tuple[Case, ...] = (
         (("vault/Home.md:2", "is not a tag"),),
         timeout=20,
     ),
-    # Python-Markdown reads these in quadratic time (16,000 `[`: over 20 s); each would take
-    # hours. The per-page CPU budget (3 s here, 60 s by default) shows them as plain text.
+    # Python-Markdown read these in quadratic time (16,000 `[`: over 20 s), and markdown-it
+    # still reads most of them slowly; each would take hours. The per-page CPU budget (3 s
+    # here, 60 s by default) shows them as plain text.
     *(
         Case(
             f"quadratic-{name}",
@@ -258,10 +266,11 @@ CASES: tuple[Case, ...] = (
             ("link-openers", "["),
             ("footnote-openers", "[^"),
             ("inline-html", "<a "),
-            ("math-openers", "\\("),
             ("cdata", "x <![CDATA["),
         ]
     ),
+    # `\(` is an escaped `(` to CommonMark: read in linear time, rendered in full.
+    Case("linear-math-openers", _home("\\(" * 200_000), (), options={"render_timeout": 3}),
     Case(
         "lists-nested-600-deep",
         _home("".join("  " * depth + "- x\n" for depth in range(600))),
