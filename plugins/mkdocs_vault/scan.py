@@ -222,6 +222,7 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
         if (block := _python_block(fence, fence.start + body_start)) is not None
     }
     headings = {heading.line + body_start: heading for heading in parsed.headings}
+    underlines = {h.end + body_start for h in parsed.headings if h.end != h.line}
     for fence in parsed.fences:
         for _index, options in overloaded_fences([fence.markup + fence.info]):
             result.problems.append(
@@ -232,7 +233,6 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
                     "time exponential in their number",
                 )
             )
-    underlines = {h.end + body_start for h in parsed.headings if h.end != h.line}
     paragraph_start: int | None = None
     previous_block: tuple[int, int] | None = None
     previous_blank = True
@@ -249,7 +249,7 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
             code = python.get(number)
             if code is not None:
                 result.code_blocks.append(code)
-            if paragraph_start is not None:  # (a fence interrupts a paragraph)
+            if paragraph_start is not None:  # (such a block ends the paragraph before it)
                 previous_block = (paragraph_start, number - 1)
                 paragraph_start = None
             number = end
