@@ -254,6 +254,15 @@ def test_a_commented_fence_holding_a_percent_pair_does_not_end_the_comment():
     assert inline_tags(text) == ["shown"]
 
 
+def test_a_commented_fence_that_never_closes_hides_nothing_after_the_comment():
+    # Outside a comment such a fence is code to the end (CommonMark); inside one the page
+    # never sees it, and the comment ends at the next `%%`, as it would without the fence.
+    text = "%%\n```\n[[Hidden]] %%\n[[Shown]] #shown\n"
+    assert strip_comments(text.splitlines()) == ["", "", "", "[[Shown]] #shown"]
+    assert list(scan_note(text).link_lines) == ["[[Shown]]"]
+    assert inline_tags(text) == ["shown"]
+
+
 def test_stripping_keeps_one_line_per_line_and_the_quote_markers_of_a_callout():
     lines = ["> [!note]", "> a %%x", "> y%% b", "> c", "text %%", "gone", "%% end"]
     assert strip_comments(lines) == ["> [!note]", "> a ", ">  b", "> c", "text ", "", " end"]
@@ -325,9 +334,8 @@ def test_a_drawing_page_renders_none_of_its_links(site):
 
 
 # -- the scanner and the page agree, whatever the blocks around a comment -----------------
-# No indented line among them: whether one is code depends on list and quote rules the
-# scanner follows only roughly, comments or not (`- x` right after a paragraph line is no
-# list to Python-Markdown; a quote of empty `>` lines makes a lazy indented line code).
+# Lists, quotes and indented code by CommonMark's rules, as the page reads them (the
+# scanner takes its blocks from the page's own parser, `blocks.py`).
 _LINE = st.sampled_from(
     [
         "%%",
@@ -340,6 +348,12 @@ _LINE = st.sampled_from(
         "`%%` [[Target]]",
         "",
         "text",
+        "- item",
+        "  ## Heading",
+        "    [[Target]] %%",
+        "    ~~~",
+        "> ## Heading",
+        "```",
     ]
 )
 

@@ -148,6 +148,15 @@ def test_a_note_at_its_limits_is_not_cut():
     assert scan.cut is None and scan.problems == [] and len(scan.headings) == limits.MAX_HEADINGS
 
 
+def test_a_python_block_open_at_a_comment_marker_cut_holds_the_code_before_the_cut():
+    # The page parses only the part before the cut: the fence runs to it, and the block's
+    # code is what the page hands to superfences (the session finds its result by code).
+    markers = "%" * (2 * limits.MAX_COMMENT_MARKERS + 2)
+    scan = scan_note(f"# Note\n\n```python exec\nx = 1\n{markers}\ny = 2\n```\n")
+    assert scan.cut == 5
+    assert [(b.first_line, b.code) for b in scan.code_blocks] == [(4, "x = 1")]
+
+
 def test_the_page_is_split_at_the_cut_counting_lines_from_the_end():
     source = "---\ntitle: x\n---\n\n\n# Note\nkept\ncut here\nrest\n"
     scan = scan_note(source)

@@ -54,8 +54,12 @@ def test_inline_tags_follow_obsidians_rules_and_skip_code(text, tags):
         ("\\\\`#code` #real", ["real"]),  # `\\` is a backslash: the span still opens
         ("\\`#notatag\\` #real", ["real"]),
         ("`%%` #between `%%`", ["between"]),  # code spans first: their `%%` open no comment
-        ("```\nnever closed\n\n#after", ["after"]),  # superfences shows it as text
-        ("~~~\n#in\n~~~~\n#after", ["in", "after"]),  # a longer closer closes nothing
+        ("```\nnever closed\n\n#after", []),  # CommonMark: code to the end of the note
+        ("~~~\n#in\n~~~~\n#after", ["after"]),  # a longer closer closes it
+        ("- item\n  ```\n  #in\n- #after", ["after"]),  # ...or to the end of its list item
+        ("> ```\n> #in\n> ```\n\n$$\n#math\n$$\n#after", ["after"]),
+        ("para\n    #lazy continuation", ["lazy"]),  # indented, but no code after text
+        ("<div>\n#raw\n\n#after\n</div>", ["after"]),  # raw HTML until a blank line
     ],
 )
 def test_inline_tags_are_the_ones_the_page_renders_as_tags(text, tags):

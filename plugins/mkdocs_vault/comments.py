@@ -4,10 +4,12 @@ A comment runs from a `%%` to the next `%%`, across any blocks: inside one line,
 the lines of a paragraph, or over headings, lists, callouts and fences (Obsidian's block
 comment, and the shape of every Excalidraw note). What it encloses is hidden, markers
 included; everything else stays where it was. A `%%` is no marker inside code: a code
-span, a fenced block (found by superfences' rules, `grammar.fenced_code_blocks`: a fence
-inside a comment is hidden whole, so a `%%` in its code cannot close the comment) or an
-indented code block outside a comment. A `[[link]]` that starts before a `%%` keeps it
-(`[[a%%b]]` is a link), as the inline processor reads it.
+span, a fenced block (a closed fence inside a comment is hidden whole, so a `%%` in its
+code cannot close the comment), or an indented code or `$$` math block outside a
+comment. The blocks are found by the page's own CommonMark block rules (`blocks.py`), on
+the text with its comments, since comments are removed before the page is parsed. A
+`[[link]]` that starts before a `%%` keeps it (`[[a%%b]]` is a link), as the inline
+processor reads it.
 
 The result keeps one line per source line, so the scanner reports links and headings at
 their own line, and the page (`markdown_ext.CommentPreprocessor`) parses exactly the
@@ -21,17 +23,11 @@ from __future__ import annotations
 
 import re
 
-from .grammar import (
-    ATX_HEADING_RE,
-    TAB_LENGTH,
-    WIKILINK_FAST_RE,
-    fenced_code_blocks,
-    mask_code_spans,
-)
+from .blocks import note_blocks
+from .grammar import WIKILINK_FAST_RE, mask_code_spans
 
 MARKER = "%%"
 _QUOTE_PREFIX_RE = re.compile(r"[ \t]*(?:>[ \t]?)+")
-_LIST_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
 
 
 def strip_comments(lines: list[str]) -> list[str]:
@@ -40,59 +36,42 @@ def strip_comments(lines: list[str]) -> list[str]:
     Linear in the text: each line is masked once and each `%%` visited once. Callers skip
     it when the text holds no `%%` (most notes), so a note without comments costs nothing.
     """
-    fences = fenced_code_blocks(lines)
+    parsed = note_blocks(lines, headings=False)
+    fences = {fence.start: fence.end for fence in parsed.fences}
+    # A fence that never closes is code to the end of its container outside a comment, as
+    # the page shows it; inside one the page never sees it, and its `%%` still closes the
+    # comment (otherwise a stray fence in a comment would hide the rest of the note).
+    unclosed = {fence.start for fence in parsed.fences if not fence.closed}
+    # Indented code and `$$` math as the page finds them: outside a comment, a `%%` in one
+    # is code, no marker (inside a comment, it closes the comment as on any other line).
+    literal = {start: stop - 1 for start, stop in parsed.literal}
     out: list[str] = []
     in_comment = False
     quoted = False  # the open comment began inside a quote: its lines keep their `>`
     fence_end: int | None = None
-    # Indented code as Python-Markdown finds it outside comments (a block indented four
-    # columns after a blank line, unless it continues a list): its `%%` is code.
-    previous_blank = True
-    in_indented_code = False
-    last_block_is_list = False
+    literal_end = -1
     for index, line in enumerate(lines):
-        if fence_end is not None or index in fences:
+        if fence_end is not None or (index in fences and not (in_comment and index in unclosed)):
             if fence_end is None:
                 fence_end = fences[index]
             if index == fence_end:
                 fence_end = None
             out.append(_quote_prefix(line) if in_comment and quoted else "" if in_comment else line)
-            previous_blank = False
             continue
-        if not in_comment:
-            if not line.strip():
-                out.append(line)
-                previous_blank = True
-                continue
-            # Four columns, tabs expanded as Python-Markdown expands them before parsing.
-            indented = line[:1] in " \t" and line.expandtabs(TAB_LENGTH).startswith("    ")
-            if indented and (in_indented_code or (previous_blank and not last_block_is_list)):
-                in_indented_code = True
-                previous_blank = False
-                out.append(line)
-                continue
-            in_indented_code = False
-            if _LIST_ITEM_RE.match(line):
-                last_block_is_list = True
-            elif not indented:
-                last_block_is_list = False
+        if not in_comment and (index <= literal_end or index in literal):
+            literal_end = max(literal_end, literal.get(index, -1))
+            out.append(line)
+            continue
         masked = mask_code_spans(line) if "`" in line else line
         if not in_comment and MARKER not in masked:
             out.append(line)
-            previous_blank = _is_heading(line)  # (a heading ends its block, as a blank line)
             continue
         opened_here = not in_comment
         visible, in_comment = _strip_line(line, masked, in_comment, quoted)
         if in_comment and opened_here:
             quoted = _quote_prefix(line) != ""
         out.append(visible)
-        previous_blank = not visible.strip() or _is_heading(visible)
     return out
-
-
-def _is_heading(line: str) -> bool:
-    """An ATX heading line: Python-Markdown parses the next line as a new block."""
-    return line.startswith("#") and ATX_HEADING_RE.match(line) is not None
 
 
 def _quote_prefix(line: str) -> str:

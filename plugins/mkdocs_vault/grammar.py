@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# Where fenced code is, as the page's CommonMark parse finds it (kept importable from here).
+from .blocks import fenced_code_blocks  # noqa: F401
+
 # `[[target]]`, `[[target|text]]`, `![[target]]`. The target may not contain
 # `]]` or a newline; Obsidian ends a link at the first `]]`. A backslash before
 # the opening brackets escapes the link. `\|` (needed inside tables) counts as
@@ -52,9 +55,10 @@ ATX_HEADING_RE = re.compile(
 # Code fence opener/closer (``` or ~~~, at least three).
 FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 
-# A fence opener as pymdownx.superfences reads it (its `RE_NESTED_FENCE_START`). Superfences
-# is a preprocessor: it takes fences before any block is parsed, at any indentation and
-# inside quotes, so its rules, not CommonMark's, decide what the page shows as code.
+# A fence opener as pymdownx.superfences reads it (its `RE_NESTED_FENCE_START`). The page
+# finds fences by CommonMark's rules (`blocks.py`) and hands each one to superfences as
+# `markup + info`; a header this does not match is shown as plain code, not by superfences
+# (so not highlighted, and never a `python exec` block).
 SUPERFENCE_OPENER_RE = re.compile(
     r"^(?P<prefix>[> \t]*)"  # quote markers and indentation, any depth
     r"(?P<fence>`{3,}|~{3,})"
@@ -73,10 +77,6 @@ SUPERFENCE_OPENER_RE = re.compile(
     r")?)"
     r"[ \t]*$"  # anything else after the fence (```` ```x``` ````, `~~~ a b!`) makes it text
 )
-# Python-Markdown expands tabs to this many columns before superfences sees a line.
-TAB_LENGTH = 4
-# The characters a fence opener line can start with (an empty line starts none).
-_OPENER_FIRST = frozenset("`~> ")
 
 # Inline code span: a run of backticks and the next run of the same length.
 CODE_SPAN_RE = re.compile(r"(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
@@ -212,94 +212,20 @@ def mask_code_spans(line: str) -> str:
     )
 
 
-def fenced_code_blocks(lines: list[str]) -> dict[int, int]:
-    """Fenced code as pymdownx.superfences finds it: opener index → closer index (0-based).
-
-    Superfences, not CommonMark, decides what the page shows as code, and the two differ:
-    a fence that never closes is text (CommonMark: code to the end), only a closer of the
-    same length closes it, and a line indented less than the opener ends it as text. The
-    scanner and the tag finder follow these rules so that a link or tag is skipped exactly
-    when the page shows it as code.
-    """
-    blocks: dict[int, int] = {}
-    fence: _OpenFence | None = None
-    for index, line in enumerate(lines):
-        if "\t" in line:
-            line = line.expandtabs(TAB_LENGTH)
-        if fence is None:
-            if line[:1] in _OPENER_FIRST:  # most lines are prose: skip the regex
-                fence = _OpenFence.opened_by(line, index)
-            continue
-        if not line.strip(" "):
-            line = ""  # Python-Markdown empties whitespace-only lines first
-        verdict = fence.read(line)
-        if verdict == "close":
-            blocks[fence.start] = index
-        if verdict != "content":
-            fence = None  # closed, or abandoned: its lines stay text and the next may open
-    return blocks
-
-
-@dataclass
-class _OpenFence:
-    """A superfences fence being read: what closes it and what abandons it.
-
-    Mirrors `SuperFencesBlockPreprocessor.eval_fence` / `eval_quoted`; `prefix` is the
-    opener's run of indentation and `>` markers, which every line of the block repeats.
-    """
-
-    start: int
-    fence: str
-    prefix: str
-    blank_lines: int = 0
-
-    @classmethod
-    def opened_by(cls, line: str, index: int) -> _OpenFence | None:
-        """The fence `line` opens, None if it opens none."""
-        match = SUPERFENCE_OPENER_RE.match(line)
-        if match is None:
-            return None
-        return cls(index, match.group("fence"), match.group("prefix"))
-
-    def read(self, line: str) -> str:
-        """`content`, `close`, or `abandon` (the opener and its lines are text after all)."""
-        width = len(self.prefix)
-        taken = len(line) - len(line.lstrip("> \t"))
-        ws, content = line[: min(taken, width)], line[min(taken, width) :]
-        quotes, opener_quotes = ws.count(">"), self.prefix.count(">")
-        is_closer = content.rstrip(" \t") == self.fence
-        if not opener_quotes:
-            if quotes:
-                return "abandon"  # a quote where the fence has none
-            if not (ws + content).strip():
-                return "content"
-            if len(ws) != width:
-                return "abandon"  # indented less than the opener
-            return "close" if is_closer else "content"
-        if quotes > opener_quotes:
-            return "abandon"
-        if content == "":
-            self.blank_lines += 1
-            return "content"
-        if len(ws) < width or (self.blank_lines and quotes < opener_quotes):
-            return "abandon"
-        self.blank_lines = 0
-        return "close" if is_closer else "content"
-
-
 # pymdownx.superfences reads a fence opener with a regex whose `key="value"` options take
 # time exponential in their number when the line ends in something that is not an option
-# (24 options: 3 s; 40: days). Past this many, the opener is shown as text, as superfences
-# itself would show it in the end, and the scanner reports it (see `overloaded_fences`).
+# (24 options: 3 s; 40: days). Past this many, the page shows the fence as plain code
+# without asking superfences (`token_tree`), and the scanner reports it (`overloaded_fences`
+# of each fence the page finds).
 MAX_FENCE_OPTIONS = 12
 _FENCE_LINE_RE = re.compile(r"^[> \t]*(?:`{3,}|~{3,})[^\n]*", re.MULTILINE)
 _QUOTED_OPTION_RE = re.compile(r"""[A-Za-z][A-Za-z0-9_]*=["']""")
 
 
 def overloaded_fences(lines: list[str]) -> list[tuple[int, int]]:
-    """(0-based index, option count) of every line of `lines` that opens a fence with too
-    many quoted options. Given lines, not text, so that the scanner (lines from
-    `split_lines`) and the page (Python-Markdown's lines) number them alike."""
+    """(0-based index, option count) of every line of `lines` that could open a fence and
+    has too many quoted options. Both the scanner and the page give it one fence's opener
+    as the page's parser found it (`markup + info`)."""
     text = "\n".join(lines)
     found = []
     line, counted_to = 0, 0

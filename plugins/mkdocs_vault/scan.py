@@ -18,25 +18,24 @@ from mkdocs.utils.meta import YAML_RE as MKDOCS_YAML_RE
 
 from .anchors import heading_keys, heading_link_text
 from .grammar import (
-    ATX_HEADING_RE,
     BLOCK_ID_LINE_RE,
     BLOCK_ID_TAIL_RE,
     MAX_FENCE_OPTIONS,
     SUPERFENCE_OPENER_RE,
     WIKILINK_RE,
-    fenced_code_blocks,
     mask_code_spans,
     overloaded_fences,
     split_lines,
 )
+from .blocks import Fence, note_blocks
 from .comments import strip_comments
 from .limits import NoteBudget
 
 _FRONT_MATTER_END = {"---", "..."}
 # libyaml's safe loader is ~10x faster than the pure-Python one; same semantics.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# A list item's first line: a `^id` at its end names the item, not the paragraph above.
 _LIST_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
-_SETEXT_RE = re.compile(r"^ {0,3}(?P<char>=+|-+)[ \t]*$")
 # Far more than any real note's properties; small enough to check in a millisecond.
 MAX_FRONT_MATTER_VALUES = 10_000
 
@@ -198,15 +197,6 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
     )
     budget = NoteBudget()
 
-    for index, options in overloaded_fences(lines):
-        result.problems.append(
-            (
-                index + 1,
-                f"a code fence with {options} quoted options is shown without highlighting",
-                f"give a fence at most {MAX_FENCE_OPTIONS} options: the fence parser takes "
-                "time exponential in their number",
-            )
-        )
     # The body as the page parses it: `%%comments%%` removed, one line per source line.
     body = lines[body_start - 1 :]
     # Counted first, on their own: the loop below stops at the first limit passed.
@@ -215,84 +205,81 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
         _count_comment_markers(body, body_start, markers)
         lines = lines[: body_start - 1] + strip_comments(body)
         body = lines[body_start - 1 :]
-    # Opener line → closer line of every fenced block, as superfences will render them.
-    fences = {
-        start + body_start: end + body_start for start, end in fenced_code_blocks(body).items()
+    # The blocks as the page parses them (`blocks.py`): code and headings by CommonMark.
+    # Past a note's limit of comment markers the page parses only the part before it.
+    if bounded and markers.cut is not None:
+        parsed = note_blocks(body[: markers.cut - body_start])
+    else:
+        parsed = note_blocks(body)
+    # First line → last line (1-based) of every block the page shows as code, math or raw
+    # HTML: nothing in one is a heading, link, tag or id.
+    literal = {fence.start + body_start: fence.end + body_start for fence in parsed.fences}
+    for start, stop in (*parsed.literal, *parsed.html):
+        literal[start + body_start] = stop - 1 + body_start
+    python = {
+        fence.start + body_start: block
+        for fence in parsed.fences
+        if (block := _python_block(fence, fence.start + body_start)) is not None
     }
-    fence_end: int | None = None  # the closing line while inside a fenced block
-    code: CodeBlock | None = None  # the python block being read, if any
-    code_lines: list[str] = []
-    code_indent = 0
-    in_indented_code = False
-    # The block being read (lines since the last blank one) began as indented code.
-    block_began_as_code = False
-    previous_blank = True
-    # Python-Markdown parses the lines after a heading as a new block: indented, it is code.
-    after_heading = False
-    last_block_is_list = False
+    headings = {heading.line + body_start: heading for heading in parsed.headings}
+    underlines = {h.end + body_start for h in parsed.headings if h.end != h.line}
+    for fence in parsed.fences:
+        for _index, options in overloaded_fences([fence.markup + fence.info]):
+            result.problems.append(
+                (
+                    fence.start + body_start,
+                    f"a code fence with {options} quoted options is shown without highlighting",
+                    f"give a fence at most {MAX_FENCE_OPTIONS} options: the fence parser takes "
+                    "time exponential in their number",
+                )
+            )
     paragraph_start: int | None = None
     previous_block: tuple[int, int] | None = None
-    previous_line_paragraph = False
+    previous_blank = True
 
-    for number in range(body_start, len(lines) + 1):
+    number = body_start - 1
+    last = len(lines)
+    while number < last:
+        number += 1
         past_markers = markers.cut is not None and number > markers.cut
         if bounded and (budget.cut is not None or past_markers):
             break  # the rest is shown as plain text: nothing in it is rendered
+        if number in literal:
+            end = literal[number]
+            code = python.get(number)
+            if code is not None:
+                result.code_blocks.append(code)
+            if paragraph_start is not None:  # (such a block ends the paragraph before it)
+                previous_block = (paragraph_start, number - 1)
+                paragraph_start = None
+            number = end
+            previous_blank = False
+            continue
         line = lines[number - 1]
         stripped = line.strip()
-
-        if fence_end is not None:
-            if number == fence_end:
-                fence_end = None
-                if code is not None:
-                    code.code = "\n".join(code_lines)
-                    result.code_blocks.append(code)
-                    code = None
-            elif code is not None:
-                code_lines.append(_dedent(line, code_indent))
-            continue
 
         if not stripped:
             if paragraph_start is not None:
                 previous_block = (paragraph_start, number - 1)
             paragraph_start = None
             previous_blank = True
-            after_heading = False
-            block_began_as_code = False
-            previous_line_paragraph = False
             continue
 
-        if not in_indented_code and _is_plain(line):
-            # Fast path for ordinary prose (most lines): nothing to record but paragraph state.
-            if "#" in line:
-                budget.text_line(line, number)
-            last_block_is_list = False
-            previous_line_paragraph = True
+        heading = headings.get(number)
+        if heading is not None:
+            result.headings.append(Heading(heading.level, heading.text, number))
+            budget.add("headings", number)
+        elif number in underlines:  # a setext heading's `===` / `---`
+            paragraph_start = None
+            previous_blank = False
+            continue
+
+        if "[[" not in line and "^" not in line and "`" not in line:
+            # Fast path for ordinary prose (most lines): no link, id or code span in it.
+            budget.text_line(line, number)
             if paragraph_start is None:
                 paragraph_start = number
             previous_blank = False
-            after_heading = False
-            continue
-
-        indented = line.startswith(("    ", "\t"))
-        block_start = previous_blank or after_heading
-        after_heading = False
-        if indented and (in_indented_code or (block_start and not last_block_is_list)):
-            block_began_as_code = block_began_as_code or block_start
-            in_indented_code = True
-            previous_blank = False
-            continue
-        in_indented_code = False
-
-        # In a block that began as indented code, superfences puts a fence back as text
-        # (its `revert_greedy_fences`): the lines after the code are read as paragraphs.
-        if number in fences and not block_began_as_code:
-            fence_end = fences[number]  # (a commented-out fence is gone: never collected)
-            code = _python_block(line, number)
-            code_lines = []
-            code_indent = _indent_of(line)
-            previous_blank = False
-            previous_line_paragraph = False
             continue
 
         first = line.lstrip()[:1]
@@ -300,34 +287,6 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
         masked = mask_code_spans(line) if "`" in line else line
         visible = masked  # `%%comments%%` are already out of `lines`
         budget.text_line(visible, number)
-        is_list_item = first in _LIST_FIRST and _LIST_ITEM_RE.match(line) is not None
-
-        if is_list_item:
-            last_block_is_list = True
-        elif not indented:
-            last_block_is_list = False
-
-        heading = ATX_HEADING_RE.match(visible) if first == "#" else None
-        setext = _SETEXT_RE.match(line) if first in ("=", "-") else None
-        if heading and not indented:
-            text = heading.group("text") or ""
-            if masked is not line:
-                # Code spans are blank in `visible`; the heading's text keeps them as written.
-                text = ATX_HEADING_RE.match(line).group("text") or ""
-            result.headings.append(Heading(len(heading.group("hashes")), text.strip(), number))
-            budget.add("headings", number)
-            previous_line_paragraph = False
-            after_heading = True
-        elif setext and previous_line_paragraph and paragraph_start == number - 1:
-            level = 1 if setext.group("char").startswith("=") else 2
-            result.headings.append(Heading(level, lines[number - 2].strip(), number - 1))
-            budget.add("headings", number - 1)
-            previous_line_paragraph = False
-            paragraph_start = None
-            previous_blank = False
-            continue
-        else:
-            previous_line_paragraph = not is_list_item
 
         if "[[" in visible:
             for match in WIKILINK_RE.finditer(visible):
@@ -355,6 +314,7 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
         elif tail:
             block_id = tail.group("id")
             budget.add("block_ids", number)
+            is_list_item = first in _LIST_FIRST and _LIST_ITEM_RE.match(line) is not None
             start = number if is_list_item else paragraph_start
             result.blocks.setdefault(block_id, Block(block_id, start, number, number))
         previous_blank = False
@@ -379,46 +339,24 @@ def _cut(result: ScanResult, problem: tuple[int, str, str]) -> None:
     }
 
 
-def _python_block(opener_line: str, number: int) -> CodeBlock | None:
-    """The python block a fence opener starts (its code from the next line on), else None.
+def _python_block(fence: Fence, number: int) -> CodeBlock | None:
+    """The python block of a fence whose opener is on line `number`, else None.
 
-    Only fences outside quotes: inside a `>` quote the code lines carry the markers.
+    Its code is the fence's content as the page hands it to superfences (a list item's
+    indentation and a quote's `>` markers removed), so the block the session runs is the
+    one the page shows. Only a header superfences reads makes a block it renders (the
+    page shows any other fence as plain code, never executed).
     """
-    opener = SUPERFENCE_OPENER_RE.match(opener_line.expandtabs(4))
-    if opener is None or ">" in opener.group("prefix"):
-        return None
-    info = opener.group("info").strip()
+    info = fence.info.strip()
     if not info.lower().startswith(("python", "{.python")):
         return None
-    return CodeBlock(info, number + 1)
-
-
-def _indent_of(line: str) -> int:
-    """How many columns of spaces (tabs expanded) a line starts with."""
-    expanded = line.expandtabs(4)
-    return len(expanded) - len(expanded.lstrip(" "))
-
-
-def _dedent(line: str, indent: int) -> str:
-    """Remove up to `indent` columns of leading spaces (a fence nested in a list)."""
-    expanded = line.expandtabs(4)
-    strip = min(indent, len(expanded) - len(expanded.lstrip(" ")))
-    return expanded[strip:]
+    if SUPERFENCE_OPENER_RE.match(fence.markup + fence.info) is None:
+        return None
+    code = fence.code[:-1] if fence.code.endswith("\n") else fence.code
+    return CodeBlock(info, number + 1, code)
 
 
 _LIST_FIRST = frozenset("-*+0123456789")
-_SPECIAL_FIRST = frozenset("#`~=-*+0123456789 \t>|")
-
-
-def _is_plain(line: str) -> bool:
-    """True for a line that cannot hold a fence, heading, list, underline, comment, link or id."""
-    return (
-        line[0] not in _SPECIAL_FIRST
-        and "[[" not in line
-        and "^" not in line
-        and "%%" not in line
-        and "`" not in line
-    )
 
 
 def _count_comment_markers(body: list[str], body_start: int, budget: NoteBudget) -> None:

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING
 from markdown import Extension
 
 from .comments import MARKER, strip_comments
-from .grammar import fenced_code_blocks, mask_code_spans
+from .blocks import note_blocks
+from .grammar import mask_code_spans
 from .properties import list_items
 from .render import relative_path
 
@@ -95,13 +96,18 @@ def inline_tags(markdown: str) -> list[str]:
 
     Comments are removed first, by the rule the page and the link scanner use (a `%%`
     in a code span or fence opens none); then code is found as the page renders it:
-    fences by superfences' rules (shared with the link scanner), then code spans.
+    fenced and indented code, `$$` math and raw HTML blocks by the page's block rules
+    (`blocks.py`), then code spans. The blocks are parsed only when the text has a
+    tag-like `#word` at all (`# Heading` is none), so a note without tags costs no parse.
     """
     if "#" not in markdown:
         return []
     lines = markdown.split("\n")
     if MARKER in markdown:
         lines = strip_comments(lines)  # the page's own rule (`comments.py`)
+    text = "\n".join(lines)
+    if not any(is_tag(m.group("tag")) for m in INLINE_TAG_RE.finditer(text)):
+        return []
     text = "\n".join(_without_code_blocks(lines))
     text = mask_code_spans(text)
     text = ATTR_LIST_RE.sub(" ", text)
@@ -109,21 +115,9 @@ def inline_tags(markdown: str) -> list[str]:
 
 
 def _without_code_blocks(lines: list[str]) -> list[str]:
-    """The lines with fenced and indented code blanked (same number of lines)."""
-    fenced = {
-        number
-        for start, end in fenced_code_blocks(lines).items()
-        for number in range(start, end + 1)
-    }
-    kept: list[str] = []
-    for number, line in enumerate(lines):
-        if number in fenced:
-            kept.append("")
-        elif line.startswith(("    ", "\t")) and (not kept or not kept[-1].strip()):
-            kept.append("")  # indented code after a blank line
-        else:
-            kept.append(line)
-    return kept
+    """The lines with code, math and raw HTML blocks blanked (same number of lines)."""
+    code = note_blocks(lines, headings=False).unparsed_lines()
+    return ["" if number in code else line for number, line in enumerate(lines)]
 
 
 def front_matter_line(lines: list[str], key: str) -> int:

@@ -199,7 +199,6 @@ CASES: tuple[Case, ...] = (
         _home("the link is on the next line\n[[%%%%]]"),
         (("vault/Home.md:4", "note '%%%%' not found"),),
     ),
-    # superfences renders a fence that never closes as text, so its links are links.
     Case(
         # CommonMark: an unclosed fence is code to the end of the note.
         "unclosed-fence",
@@ -207,9 +206,15 @@ CASES: tuple[Case, ...] = (
         (),
     ),
     Case(
+        # ...or of its container: the first link after the quote is on line 6.
+        "unclosed-fence-in-a-quote",
+        _home("> ```\n> never closed [[Ghost]]\n\n[[Missing]]"),
+        (("vault/Home.md:6", "note 'Missing' not found"),),
+    ),
+    Case(
         # CommonMark: a longer fence of the same character closes it.
         "fence-closed-by-longer-fence",
-        _home("~~~\n[[InText]]\n~~~~\n[[Missing]]"),
+        _home("~~~\n[[InCode]]\n~~~~\n[[Missing]]"),
         (("vault/Home.md:6", "note 'Missing' not found"),),
     ),
     Case(
@@ -218,12 +223,13 @@ CASES: tuple[Case, ...] = (
         (("vault/Home.md:6", "note 'Missing' not found"),),
     ),
     # superfences' opener regex is exponential in quoted options (40 would take days): such
-    # a fence is code that superfences never reads (unclosed here: code to the end).
+    # a fence is code that superfences never reads.
     Case(
         "fence-with-forty-options",
-        _home("```py " + 'a="x" ' * 40 + "!\n[[Missing]]"),
+        _home("```py " + 'a="x" ' * 40 + "!\n```\n[[Missing]]"),
         (
             ("vault/Home.md:3", "a code fence with 40 quoted options is shown without highlighting"),
+            ("vault/Home.md:5", "note 'Missing' not found"),
         ),
         timeout=30,
     ),
