@@ -236,10 +236,3 @@ def overloaded_fences(lines: list[str]) -> list[tuple[int, int]]:
             counted_to = match.start()
             found.append((line, options))
     return found
-
-
-def defuse_fence(line: str) -> str:
-    """`line` with its first fence character written as an HTML entity: text, not a fence."""
-    position = len(line) - len(line.lstrip("> \t"))
-    entity = "&#96;" if line[position] == "`" else "&#126;"
-    return line[:position] + entity + line[position + 1 :]

@@ -167,7 +167,7 @@ class VaultConfig(base.Config):
     detected and reported instead."""
 
     render_timeout = c.Type((int, float), default=60)
-    """CPU seconds a page may take to render (0: no limit). Python-Markdown reads some
+    """CPU seconds a page may take to render (0: no limit). Markdown parsers read some
     runs of characters in quadratic time; past this a note is shown as plain text and
     reported, so one hostile note cannot stall a build."""
 

@@ -1,16 +1,17 @@
 """A page that takes too long to render is shown as plain text, and the build goes on.
 
-Python-Markdown and its extensions read some constructs in time quadratic in their
-number: 16,000 `[` in a paragraph take over 20 s, a megabyte of them would take a day;
-runs of `<a `, `[^`, `\\(` or `<![CDATA[` are alike (measured per construct, see
-`tests/hostile/cases.py`), and lists nested a thousand deep overflow the stack. Guarding
+Markdown parsers read some constructs in time quadratic in their number: Python-Markdown
+took over 20 s for 16,000 `[` in a paragraph, and markdown-it-py, which parses notes now,
+is still slow on 200,000 of them; runs of `<a `, `[^` or `<![CDATA[` are alike (measured per
+construct, see `tests/hostile/cases.py`), and nesting past what the parser keeps
+(`obsidian_markdown.MAX_NESTING`) or the stack allows is refused. Guarding
 each construct would chase every extension's regexes; a budget of CPU time per page
 covers them all, including ones not found yet.
 
 The budget is CPU time of this process, user and system (`ITIMER_PROF`), not wall time:
 a page that waits for its snippets' results spends none, so slow snippets never trip it
-(they have their own time limit). System time counts because Python-Markdown's quadratic
-cases are often string copies the kernel pays for (page faults of huge temporaries): a
+(they have their own time limit). System time counts because quadratic parsing is
+often string copies the kernel pays for (page faults of huge temporaries): a
 line of a million `%` spent 76 s mostly in the kernel under a user-time-only timer. Python delivers the timer's signal between bytecodes and inside
 a long regex match alike, so a runaway match is stopped where it is. The exception is a
 `BaseException`, so that no `except Exception` in an extension can swallow it.
@@ -25,7 +26,7 @@ from collections.abc import Callable
 
 Report = Callable[[str, str], None]  # why the page was not rendered, and what to do
 _SLOW_HINT = (
-    "look for very long runs of [, <, [^ or \\(: Python-Markdown's time grows with the "
+    "look for very long runs of [, < or [^: reading them takes time that grows with the "
     "square of their length"
 )
 _DEEP_HINT = "nest lists and quotes less deeply"
