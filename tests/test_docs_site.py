@@ -178,3 +178,19 @@ def test_the_readmes_example_configuration_builds_a_vault_strictly(tmp_path):
     build = run_build(tmp_path / "mkdocs.yml", strict=True)
     assert build.warnings == []
     assert 'href="Other%20note/#part"' in build.html("index.md")
+
+
+def _named_files(text: str) -> set[str]:
+    return set(re.findall(r"`([\w./-]+\.py)`", text))
+
+
+def test_every_python_file_the_docs_name_exists():
+    """The architecture names modules: moving one without the docs leaves them wrong."""
+    package = ROOT / "plugins" / "mkdocs_vault"
+    known = {p.relative_to(ROOT).as_posix() for p in ROOT.glob("*/**/*.py")}
+    known |= {p.relative_to(package).as_posix() for p in package.rglob("*.py")}
+    names = {Path(p).name for p in known}
+    for page in _pages(DOCS):
+        for named in _named_files(page.read_text(encoding="utf-8")):
+            found = named in known if "/" in named else named in names
+            assert found, f"{page.relative_to(ROOT)} names {named!r}, which is not in the repository"
