@@ -615,7 +615,7 @@ class Config:
     plugin: str | None
     reference: str | None  # key of the baseline its ratios are computed against
     slugify: str = "pymdownx"
-    folder_nav: bool = False  # the README's large-vault configuration
+    folder_nav: bool = False  # the docs' large-vault configuration
 
 
 CONFIGS = [
@@ -626,8 +626,9 @@ CONFIGS = [
            "obsidian-bridge", "a", slugify="unicode"),
     Config("d", "(d) roamlinks", "wikilink", "mkdocs", True, "roamlinks", "a"),
     Config("a'", "(a') baseline material", "markdown", "material", True, None, None),
-    # The README's large-vault configuration: material + navigation.prune/indexes, and the
-    # plugin's folder_nav (a nav of folders with index pages instead of every note).
+    # The docs' large-vault configuration (docs/user/large-vaults.md): material +
+    # navigation.prune/indexes, and the plugin's folder_nav (a nav of folders with index
+    # pages instead of every note).
     Config("e", "(e) vault large-vault config", "wikilink", "material", False, "vault", "a'",
            folder_nav=True),
     # (e) without folder_nav: the full auto nav of every note, pruned by material.

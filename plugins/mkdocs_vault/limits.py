@@ -14,7 +14,8 @@ makes anyway, and a note that passes a limit is *cut* at the line where it does:
 part before that line renders as usual, the rest is shown as written (escaped plain
 text, linear), and the line is reported (`path:line`, which limit, how to fix). Limits
 are far above any real note (the largest notes of large public vaults stay one to two
-orders of magnitude below them); they are listed in the README.
+orders of magnitude below them); they are listed in
+`docs/user/limits.md`.
 
 Limits of a page rather than a note — transclusions expanded into one page, their
 bytes per page and per build — are applied by `render.py` when it expands an embed;

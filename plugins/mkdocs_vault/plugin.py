@@ -825,7 +825,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             grouped = self.ledger.backlinks(note.src_uri)
             if sum(map(len, grouped.values())) > MAX_BACKLINKS_LISTED:
                 message = f"more than {MAX_BACKLINKS_LISTED} linked mentions; the rest are counted"
-                hint = "a limit of mkdocs-vault (README: Limits); link here from fewer places"
+                hint = "a limit of mkdocs-vault (docs/user/limits.md); link here from fewer places"
                 self.diagnostics.report(note.display_path, 1, message, hint)
             parts.append(
                 backlinks_html(
