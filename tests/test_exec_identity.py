@@ -9,6 +9,8 @@ the first and 2 under the second, never one block's output under the other.
 
 import os
 
+import pytest
+
 from helpers import run_build, write_config, write_vault
 
 COUNT = 'n = globals().get("n", 0) + 1\nprint(n)'
@@ -113,23 +115,31 @@ def test_identical_blocks_in_lists_and_quotes_show_their_own_outputs(tmp_path):
 
 
 def test_a_rebuild_of_the_same_plugin_shows_each_block_its_own_output(tmp_path):
-    """As under `mkdocs serve`: one plugin, one session, builds after edits."""
+    """As under `mkdocs serve`: the config is read again for each build, the plugin (and
+    its session and workers) stays, and the note changes between builds."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     from helpers import Build
 
     write_vault(tmp_path, NOTES)
-    config = load_config(str(write_config(tmp_path)))
+    config_file = str(write_config(tmp_path))
+    edited = (
+        COUNTER.replace("# Counter\n", "# Counter\n\nMoved down.\n")
+        + f"\n```python exec\n{COUNT}\n```\n"
+    )
     cwd = os.getcwd()
     os.chdir(tmp_path)
+    config = load_config(config_file)
+    config.plugins.on_startup(command="serve", dirty=False)
     try:
         build(config)
         first = Build(tmp_path, tmp_path / "site", config=config)
-        assert _outputs(first, "Counter.md") == ["1", "2"]
-        # A line above the blocks moves them; a third identical block is added.
-        edited = COUNTER.replace("# Counter\n", "# Counter\n\nMoved down.\n") + f"\n```python exec\n{COUNT}\n```\n"
+        _assert_every_page_shows_its_own_blocks(first)
+        # A line above the blocks moves them; a third identical block ends section Second.
         (tmp_path / "vault" / "Counter.md").write_text(edited, encoding="utf-8")
+        config = load_config(config_file)
+        assert config.plugins["vault"] is first.config.plugins["vault"]
         build(config)
     finally:
         os.chdir(cwd)
@@ -137,4 +147,97 @@ def test_a_rebuild_of_the_same_plugin_shows_each_block_its_own_output(tmp_path):
     second = Build(tmp_path, tmp_path / "site", config=config)
     assert _outputs(second, "Counter.md") == ["1", "2", "3"]
     for embedder in ("Alpha.md", "Zulu.md"):
-        assert _embeds(second, embedder) == [["1", "2", "3"], ["2"], ["1"]], embedder
+        # (the third block is in the section Second too)
+        assert _embeds(second, embedder) == [["1", "2", "3"], ["2", "3"], ["1"]], embedder
+
+
+TRICKY = f"""---
+title: Tricky
+tags: [a]
+---
+
+
+%% a comment
+over two lines %%
+
+# Tricky
+
+## Options
+
+```python exec
+#| caption: first
+{COUNT}
+```
+
+- item
+
+  ```python exec
+  {COUNT.replace(chr(10), chr(10) + "  ")}
+  ```
+
+> [!note] In a callout
+> ```python exec
+> {COUNT.replace(chr(10), chr(10) + "> ")}
+> ```
+
+## Last
+
+```python exec
+{COUNT}
+```
+"""
+
+
+@pytest.fixture
+def lookups(monkeypatch) -> list[tuple[int | None, int | None]]:
+    """Every block lookup of the build: (the line the page gave, the line of the block found)."""
+    from mkdocs_vault.execute.session import ExecutionSession
+
+    asked = []
+    result_for = ExecutionSession.result_for
+
+    def recording(self, note, code, line=None):
+        found = result_for(self, note, code, line)
+        asked.append((line, found[0].line if found else None))
+        return found
+
+    monkeypatch.setattr(ExecutionSession, "result_for", recording)
+    return asked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        TRICKY,
+        TRICKY.replace("---\ntitle: Tricky\ntags: [a]\n---\n", ""),  # no front matter
+        TRICKY.replace("tags: [a]", "tags: [a"),  # front matter MkDocs cannot read: kept
+        "\n\n\n" + TRICKY.split("# Tricky\n", 1)[1],  # blank lines first, dropped by MkDocs
+    ],
+    ids=["front-matter", "none", "broken-front-matter", "leading-blank-lines"],
+)
+def test_every_fence_is_matched_at_the_line_the_scanner_recorded(tmp_path, lookups, text):
+    """Not the nearest block with the same source: the very line (the fallback for a text
+    a site's extension has moved must never be what finds a block here)."""
+    embeds = "![[Tricky]]\n\n![[Tricky#Last]]\n\n![[Tricky#Options]]\n"
+    write_vault(tmp_path, {"Alpha.md": embeds, "Tricky.md": text, "Zulu.md": embeds})
+    build = run_build(write_config(tmp_path))
+    assert len(lookups) == 4 + 2 * (4 + 1 + 3)
+    assert [given for given, found in lookups if given != found] == []
+    assert _outputs(build, "Tricky.md") == ["1", "2", "3", "4"]
+    for embedder in ("Alpha.md", "Zulu.md"):
+        assert _embeds(build, embedder) == [["1", "2", "3", "4"], ["4"], ["1", "2", "3"]]
+
+
+def test_a_note_cut_at_a_limit_matches_its_blocks_at_their_lines(tmp_path, lookups):
+    """Past a limit the rest of the page is plain text: the page ends before the cut."""
+    from mkdocs_vault.limits import MAX_HEADINGS
+
+    headings = "".join(f"# H{n}\n" for n in range(MAX_HEADINGS + 5))
+    text = COUNTER + headings
+    write_vault(tmp_path, {"Counter.md": text, "Home.md": "![[Counter]]\n"})
+    build = run_build(write_config(tmp_path))
+    assert build.config.plugins["vault"].index.notes["Counter.md"].scan.cut is not None
+    assert [given for given, found in lookups if given != found] == []
+    assert len(lookups) == 4
+    assert _outputs(build, "Counter.md") == ["1", "2"]
+    assert _embeds(build, "Home.md") == [["1", "2"]]
