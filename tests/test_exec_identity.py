@@ -10,8 +10,11 @@ the first and 2 under the second, never one block's output under the other.
 import os
 
 import pytest
-
-from helpers import run_build, write_config, write_vault
+from helpers import Build, run_build, write_config, write_vault
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs_vault.execute.session import ExecutionSession
+from mkdocs_vault.limits import MAX_HEADINGS
 
 COUNT = 'n = globals().get("n", 0) + 1\nprint(n)'
 
@@ -117,11 +120,6 @@ def test_identical_blocks_in_lists_and_quotes_show_their_own_outputs(tmp_path):
 def test_a_rebuild_of_the_same_plugin_shows_each_block_its_own_output(tmp_path):
     """As under `mkdocs serve`: the config is read again for each build, the plugin (and
     its session and workers) stays, and the note changes between builds."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    from helpers import Build
-
     write_vault(tmp_path, NOTES)
     config_file = str(write_config(tmp_path))
     edited = (
@@ -133,14 +131,14 @@ def test_a_rebuild_of_the_same_plugin_shows_each_block_its_own_output(tmp_path):
     config = load_config(config_file)
     config.plugins.on_startup(command="serve", dirty=False)
     try:
-        build(config)
+        mkdocs_build(config)
         first = Build(tmp_path, tmp_path / "site", config=config)
         _assert_every_page_shows_its_own_blocks(first)
         # A line above the blocks moves them; a third identical block ends section Second.
         (tmp_path / "vault" / "Counter.md").write_text(edited, encoding="utf-8")
         config = load_config(config_file)
         assert config.plugins["vault"] is first.config.plugins["vault"]
-        build(config)
+        mkdocs_build(config)
     finally:
         os.chdir(cwd)
         config.plugins.on_shutdown()
@@ -191,8 +189,6 @@ over two lines %%
 @pytest.fixture
 def lookups(monkeypatch) -> list[tuple[int | None, int | None]]:
     """Every block lookup of the build: (the line the page gave, the line of the block found)."""
-    from mkdocs_vault.execute.session import ExecutionSession
-
     asked = []
     result_for = ExecutionSession.result_for
 
@@ -230,8 +226,6 @@ def test_every_fence_is_matched_at_the_line_the_scanner_recorded(tmp_path, looku
 
 def test_a_note_cut_at_a_limit_matches_its_blocks_at_their_lines(tmp_path, lookups):
     """Past a limit the rest of the page is plain text: the page ends before the cut."""
-    from mkdocs_vault.limits import MAX_HEADINGS
-
     headings = "".join(f"# H{n}\n" for n in range(MAX_HEADINGS + 5))
     text = COUNTER + headings
     write_vault(tmp_path, {"Counter.md": text, "Home.md": "![[Counter]]\n"})
