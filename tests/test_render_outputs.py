@@ -35,7 +35,9 @@ from test_serve import Server, _wait_for
 def _planned(src_uri: str, outputs: list[str | None]) -> PlannedNote:
     note = VaultIndex().add_note(src_uri, "# x\n")
     blocks = [
-        PlannedBlock(f"x = {n}", Block(f"x = {n}", 10 * n + 2, BlockOptions(True, output=out)))
+        PlannedBlock(
+            f"x = {n}", 10 * n + 2, Block(f"x = {n}", 10 * n + 2, BlockOptions(True, output=out))
+        )
         for n, out in enumerate(outputs, start=1)
     ]
     return PlannedNote(note, blocks)

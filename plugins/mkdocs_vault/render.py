@@ -67,6 +67,20 @@ class RenderContext:
         """True inside a transclusion."""
         return bool(self.chain)
 
+    def text_first_line(self, text_lines: int) -> int:
+        """The note line of the first of the `text_lines` lines being parsed.
+
+        A transclusion parses the note's lines from `first_line` on. A page parses what
+        MkDocs kept of the note: front matter and blank lines dropped at the start, never
+        at the end (`limits.split_at_cut`), so the page ends at the note's last line, or
+        the line before its cut. Counted from the end, the page's lines are the note's.
+        """
+        if self.nested:
+            return self.first_line
+        scan = self.note.scan
+        last = scan.line_count if scan.cut is None else scan.cut - 1
+        return last - text_lines + 1
+
 
 class LinkRenderer:
     """Renders wikilinks and embeds for one page at a time (reset per page)."""

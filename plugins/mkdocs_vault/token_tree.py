@@ -79,7 +79,11 @@ def install(md: Markdown, renderer: LinkRenderer | None, breaks: bool, obsidian:
             # markdown-it dropped what lies deeper: never publish a note with a part lost.
             raise RecursionError(f"blocks nested more than {MAX_NESTING - 1} deep")
         root = etree.Element(md.doc_tag)
-        TreeBuilder(md, renderer, fences, breaks).build(root, tokens)
+        first_line = None
+        if renderer is not None and renderer.stack:
+            lines_parsed = source.count("\n") + (0 if source.endswith("\n") else 1)
+            first_line = renderer.context.text_first_line(lines_parsed)
+        TreeBuilder(md, renderer, fences, breaks, first_line).build(root, tokens)
         return etree.ElementTree(root)
 
     md.parser.parseDocument = parse_document
@@ -101,11 +105,20 @@ class _IdleFences:
 class TreeBuilder:
     """One page's tokens into one element tree (a new builder per parse)."""
 
-    def __init__(self, md: Markdown, renderer: LinkRenderer, fences, breaks: bool) -> None:
+    def __init__(
+        self,
+        md: Markdown,
+        renderer: LinkRenderer,
+        fences,
+        breaks: bool,
+        first_line: int | None = None,
+    ) -> None:
         self.md = md
         self.renderer = renderer
         self.fences = fences  # superfences' preprocessor, or None without superfences
         self.breaks = breaks
+        # The note line of the parsed text's first line (None: not a note's text).
+        self.first_line = first_line
         self.tag_state: Callable | None = getattr(md, "vault_tag_state", None)
         md.vault_note_html = []  # stash indices of the note's own HTML (`raw_html.py`)
 
@@ -254,7 +267,18 @@ class TreeBuilder:
             fence, info = "`" * max(3, longest + 1), ""
         lines = [fence + info, *content.split("\n")[:-1], fence]
         if self.fences is not None and not overloaded_fences(lines[:1]):
-            rendered = [line for line in self.fences.run(lines) if line.strip()]
+            # A custom fence's formatter (`execute/fence.py`) learns which of the note's
+            # blocks it renders from the note line of the fence's first code line, the
+            # line the scanner recorded: two blocks with the same source are told apart.
+            self.md.vault_fence_line = (
+                self.first_line + token.map[0] + 1
+                if self.first_line is not None and token.map
+                else None
+            )
+            try:
+                rendered = [line for line in self.fences.run(lines) if line.strip()]
+            finally:
+                self.md.vault_fence_line = None
             if len(rendered) == 1 and rendered[0].strip().startswith("\x02"):
                 _text(parent, "\n" + rendered[0].strip() + "\n")
                 return

@@ -53,7 +53,11 @@ def make_formatter(
         current = session()
         note = context()
         source_html = _highlight(src, md, kwargs)
-        found = current.result_for(note, src) if current is not None and note is not None else None
+        # Which block this is: the note line the page's parser gives the fence (`token_tree`).
+        line = getattr(md, "vault_fence_line", None)
+        found = None
+        if current is not None and note is not None:
+            found = current.result_for(note, src, line)
         if found is not None and found[0].cache_problem:
             report(
                 note.display_path,

@@ -13,7 +13,7 @@ import os
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
@@ -37,7 +37,8 @@ DEFAULT_MEMORY_MB = 2048  # numpy + matplotlib need ~200 MB of address space; bo
 class PlannedBlock:
     """An executable block as the scanner found it, with its parsed options."""
 
-    code: str  # as written in the note (options lines included): how a fence is matched
+    code: str  # as written in the note (options lines included)
+    line: int  # the note line of its first code line (`#|` options count): which block it is
     block: Block
     option_error: str | None = None
     cache_problem: str | None = None  # why its cache entry was refused (reported on render)
@@ -52,7 +53,6 @@ class PlannedNote:
     future: Future | None = None
     results: list[BlockResult | None] | None = None  # None: not executed, not cached
     cached: bool = False
-    served: dict[str, int] = field(default_factory=dict)  # code → how many fences used it
 
 
 def is_exec_marker(inputs: dict) -> bool:
@@ -206,7 +206,7 @@ class ExecutionSession:
             if not options.execute:
                 continue
             block = Block(code, code_block.first_line + taken, options)
-            blocks.append(PlannedBlock(code_block.code, block, error))
+            blocks.append(PlannedBlock(code_block.code, code_block.first_line, block, error))
         return PlannedNote(note, blocks) if blocks else None
 
     def _job(self, planned: PlannedNote, writable_dirs: tuple[str, ...]) -> NoteJob:
@@ -309,10 +309,19 @@ class ExecutionSession:
 
     # -- collecting ---------------------------------------------------------------------
     def result_for(
-        self, note: Note, code: str
+        self, note: Note, code: str, line: int | None = None
     ) -> tuple[PlannedBlock, BlockResult | None] | None:
-        """The planned block whose source is `code` in `note`, and its result (waits;
-        None when it was neither run nor cached: execution is off)."""
+        """The planned block of `note` whose source is `code` and whose first line is
+        `line`, and its result (waits; None when it was neither run nor cached:
+        execution is off).
+
+        A block is the note plus its line: a note may hold the same source twice, and
+        is rendered on its own page and inside every page that embeds it, in any order,
+        so neither the text nor how often it was seen can tell its blocks apart. The
+        source must match too, so a fence never shows another block's output. Should
+        the line be unknown or off (a Markdown extension of the site adding lines), the
+        block with that source nearest to it is taken.
+        """
         planned = self.notes.get(note.src_uri)
         if planned is None:
             return None
@@ -320,9 +329,12 @@ class ExecutionSession:
         matches = [p for p in planned.blocks if p.code.strip("\n") == wanted]
         if not matches:
             return None
-        seen = planned.served.get(wanted, 0)
-        planned.served[wanted] = seen + 1
-        chosen = matches[min(seen, len(matches) - 1)]
+        chosen = matches[0]
+        if line is not None:
+            chosen = min(matches, key=lambda p: abs(p.line - line))
+            if chosen.line != line:
+                where = f"{note.display_path}:{line}"
+                log.debug(f"snippets: {where}: no block starts here; took line {chosen.line}")
         if planned.results is None and planned.future is not None:
             planned.results = planned.future.result()
         result = None if planned.results is None else planned.results[planned.blocks.index(chosen)]
