@@ -150,10 +150,14 @@ SYNTAX_EXTENSIONS = frozenset(
 )  # fmt: skip
 
 
+# MkDocs puts these first in every site's `markdown_extensions`: not the user's choice.
+MKDOCS_DEFAULT_EXTENSIONS = ("toc", "tables", "fenced_code")
+
+
 def ignored_extensions(configured: list) -> list[str]:
     """The configured `markdown_extensions` whose syntax notes do not use (see above)."""
     names = []
-    for extension in configured:
+    for extension in configured[len(MKDOCS_DEFAULT_EXTENSIONS) :]:
         name = extension if isinstance(extension, str) else ""
         name = name.removeprefix("markdown.extensions.")
         if name in SYNTAX_EXTENSIONS or name.startswith("pymdownx.blocks."):
