@@ -173,7 +173,7 @@ def test_a_heading_with_a_long_run_of_hashes_is_parsed_in_linear_time():
 
 
 def test_callout_header_title_is_read_in_linear_time():
-    from mkdocs_vault.callouts import CALLOUT_HEADER_RE
+    from mkdocs_vault.grammar import CALLOUT_HEADER_RE
 
     line = "[!note] a" + " " * LONG + "b  "
     seconds = _seconds(lambda: CALLOUT_HEADER_RE.match(line))
