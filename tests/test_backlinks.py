@@ -134,6 +134,23 @@ def test_context_text_is_escaped_and_link_syntax_becomes_readable():
     )
 
 
+@pytest.mark.parametrize(
+    ("paragraph", "shown"),
+    [
+        ("a `x` b", "a x b"),
+        ("a ``x ` y`` b", "a x ` y b"),
+        # No run of two backticks closes ``` `` ```: CommonMark shows it as written, and
+        # the heading anchors and the scanner read code spans the same way (one pattern).
+        ("a ``x` b", "a ``x` b"),
+        ('say "hi" & \'bye\'', 'say "hi" &amp; \'bye\''),
+    ],
+)
+def test_context_reads_code_spans_as_the_page_does_and_keeps_quotes_as_text(paragraph, shown):
+    assert context_html(paragraph + " [[N]]", {"[[N]]"}) == (
+        shown + ' <span class="vault-mention">N</span>'
+    )
+
+
 def test_a_long_paragraph_is_trimmed_to_the_sentence_with_the_link():
     pieces = trim(readable(LONG_PARAGRAPH, {"[[Target]]"}))
     text = "".join(piece for piece, _ in pieces)

@@ -5,6 +5,7 @@ from mkdocs_vault.grammar import (
     WIKILINK_RE,
     LinkTarget,
     display_text,
+    image_alt_and_size,
     mask_code_spans,
     parse_size,
     parse_target,
@@ -64,6 +65,23 @@ def test_display_text_is_what_obsidian_shows(body, shown):
 )
 def test_parse_size_reads_width_and_height(text, size):
     assert parse_size(text) == size
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        (None, ("a.png", None, None)),
+        ("300", ("a.png", 300, None)),
+        ("300x200", ("a.png", 300, 200)),
+        ("a caption", ("a caption", None, None)),
+        ("a caption|300", ("a caption", 300, None)),
+        ("a|b|40x30", ("a|b", 40, 30)),
+        ("a caption|wide", ("wide", None, None)),
+    ],
+)
+def test_an_image_embed_reads_its_alt_and_size_after_the_pipe(text, read):
+    # Both image embeds (attachments in `render.py`, block outputs in `outputs.py`) read it here.
+    assert image_alt_and_size(text, "a.png") == read
 
 
 @pytest.mark.parametrize(
@@ -155,7 +173,7 @@ def test_a_heading_with_a_long_run_of_hashes_is_parsed_in_linear_time():
 
 
 def test_callout_header_title_is_read_in_linear_time():
-    from mkdocs_vault.callouts import CALLOUT_HEADER_RE
+    from mkdocs_vault.grammar import CALLOUT_HEADER_RE
 
     line = "[!note] a" + " " * LONG + "b  "
     seconds = _seconds(lambda: CALLOUT_HEADER_RE.match(line))

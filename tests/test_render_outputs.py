@@ -275,6 +275,13 @@ def test_an_embed_of_a_figure_the_block_does_not_make_is_reported(project, capsy
         "vault/Curve.md:15 makes 1 figure(s) (fix the embed, then run "
         "`python -m mkdocs_vault render`)"
     ]
+    # Marked as every broken embed is (`render.broken`, as the conformance page shows it).
+    page = (build.site / "Curve" / "index.html").read_text(encoding="utf-8")
+    assert (
+        '<span class="vault-link vault-link-broken vault-embed-broken" title="embed '
+        "'parabola-2.svg': the block at vault/Curve.md:15 makes 1 figure(s)\">"
+        "parabola-2.svg</span>"
+    ) in page
 
 
 def test_with_execution_off_an_embed_shows_the_file_as_it_is(project, capsys, monkeypatch):

@@ -16,7 +16,8 @@ from helpers import build_vault
 from markupsafe import Markup
 from mkdocs_vault.backlinks import context_html
 from mkdocs_vault.scan import parse_front_matter
-from mkdocs_vault.theme_escape import escaped_value, html_text, safe_striptags
+from mkdocs_vault.html_escape import escape_attribute
+from mkdocs_vault.theme_escape import escaped_value, safe_striptags
 
 # A title with every character HTML gives a meaning to, and a backslash (JSON's).
 TITLE = "R&D <notes> \"q\" 'a' \\ back"
@@ -140,8 +141,8 @@ def test_plain_mkdocs_theme_escapes_titles_sections_and_printed_properties(tmp_p
     "text",
     [TITLE, "a&amp;b", "</title><img src=x onerror=alert(1)>", '"><svg onload=x>', "C:\\dir\\", ""],
 )
-def test_html_text_reads_back_exactly_and_opens_no_tag_or_attribute(text):
-    escaped = html_text(text)
+def test_theme_values_read_back_exactly_and_open_no_tag_or_attribute(text):
+    escaped = escape_attribute(text)
     assert BeautifulSoup(f'<p title="{escaped}">{escaped}</p>', "html.parser").p.get_text() == text
     assert BeautifulSoup(f'<p title="{escaped}">x</p>', "html.parser").p["title"] == text
     assert not {"<", ">", '"', "'"} & set(escaped)
@@ -165,7 +166,7 @@ def test_a_binary_front_matter_value_is_printed_as_escaped_text():
 @pytest.mark.parametrize(
     ("value", "shown"),
     [
-        (html_text("</title><img src=x onerror=alert(1)>"), "&lt;/title&gt;&lt;img src=x onerror=alert(1)&gt;"),
+        (escape_attribute("</title><img src=x onerror=alert(1)>"), "&lt;/title&gt;&lt;img src=x onerror=alert(1)&gt;"),
         ("<code>a &lt; b</code> &amp; c", "a &lt; b &amp; c"),
     ],
 )

@@ -21,6 +21,7 @@ from markdown.extensions.toc import slugify as default_slugify
 from markdown.extensions.toc import unique
 
 from .grammar import (
+    CODE_SPAN_RE,
     HEADING_LINK_UNSAFE_RE,
     HEADING_MATCH_PUNCTUATION_RE,
     INLINE_COMMENT_RE,
@@ -42,7 +43,6 @@ Slugify = Callable[[str, str], str]
 MAX_MARKUP_CHARS = 1000
 _IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK_RE = re.compile(r"\[(?P<text>[^\]]*)\]\([^)]*\)")
-_CODE_RE = re.compile(r"(?<!`)(`+)(?!`)(?P<code>.+?)(?<!`)\1(?!`)")
 _TAG_RE = re.compile(r"<[^>]+>")
 _FOOTNOTE_REF_RE = re.compile(r"\[\^[^\]]+\]")
 _STRONG_EM_RE = re.compile(r"(?<![\w\\])(\*{1,3}|_{1,3})(?=\S)(?P<inner>.+?)(?<=\S)\1(?!\w)")
@@ -72,7 +72,7 @@ def strip_heading_markup(text: str) -> tuple[str, str | None]:
         codes.append(match.group("code").strip())
         return f"\x02{len(codes) - 1}\x03"
 
-    text = _CODE_RE.sub(stash_code, text)
+    text = CODE_SPAN_RE.sub(stash_code, text)
     text = WIKILINK_RE.sub(
         lambda m: "" if m.group("embed") else display_text(parse_target(m.group("body"))), text
     )

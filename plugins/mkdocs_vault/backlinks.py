@@ -23,11 +23,20 @@ from dataclasses import dataclass, field
 
 from mkdocs.plugins import get_plugin_logger
 
-from .grammar import BLOCK_ID_TAIL_RE, FENCE_RE, display_text, parse_target
+from .grammar import (
+    BLOCK_ID_TAIL_RE,
+    CODE_SPAN_PATTERN,
+    FENCE_RE,
+    HTML_ENTITY_RE,
+    LIST_MARKER_PATTERN,
+    QUOTE_MARKERS_PATTERN,
+    display_text,
+    parse_target,
+)
 from .index import Note
 from .limits import MAX_BACKLINKS_LISTED
 from .resolve import block_anchor
-from .theme_escape import html_text
+from .html_escape import escape_attribute, escape_text
 
 log = get_plugin_logger(__name__)
 
@@ -42,7 +51,7 @@ READ_AROUND_MENTION = 2000
 
 # Inline syntax that must become readable text, leftmost first, in one alternation.
 _INLINE_RE = re.compile(
-    r"(?P<code>(?P<ticks>`+)(?P<code_text>.+?)(?P=ticks))"  # `code` keeps its text
+    rf"(?P<code_span>{CODE_SPAN_PATTERN})"  # `code` keeps its text
     r"|%%.*?%%"  # a comment disappears
     r"|(?P<wiki>!?\[\[(?P<body>[^\[\]\n]*?)\]\])"  # [[link]], ![[embed]]
     r"|(?P<md>!?\[(?P<label>[^\]\n]*)\]\((?P<url><[^>\n]*>|[^)\s]*)(?:\s+\"[^\"\n]*\")?\))"
@@ -55,14 +64,13 @@ _EMPHASIS_RE = re.compile(r"\*\*|__|==|~~|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|
 # What starts a line without being text: heading hashes, quote marks, callout
 # headers, list markers and task boxes.
 _LINE_PREFIX_RE = re.compile(
-    r"^[ \t]*(?:#{1,6}[ \t]+|(?:>[ \t]?)+(?:\[![^\]]*\][-+]?[ \t]*)?)?"
-    r"(?:(?:[-*+]|\d+[.)])[ \t]+(?:\[.\][ \t]+)?)?"
+    rf"^[ \t]*(?:#{{1,6}}[ \t]+|{QUOTE_MARKERS_PATTERN}(?:\[![^\]]*\][-+]?[ \t]*)?)?"
+    rf"(?:{LIST_MARKER_PATTERN}[ \t]+(?:\[.\][ \t]+)?)?"
 )
-_BLOCK_START_RE = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|(?:[-*+]|\d+[.)])[ \t]|>|\||\^[\w-]+[ \t]*$)")
+_BLOCK_START_RE = re.compile(
+    rf"^[ \t]*(?:#{{1,6}}[ \t]|{LIST_MARKER_PATTERN}[ \t]|>|\||\^[\w-]+[ \t]*$)"
+)
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+")
-# An HTML entity in text, by Python-Markdown's rule (its serializer keeps these and
-# escapes every other `&`): the page shows `&lt;b&gt;` as `<b>`, so the context must too.
-_ENTITY_RE = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);", re.IGNORECASE)
 # A backslash escape: Python-Markdown's `ESCAPED_CHARS`, and `|` (the tables extension's).
 _ESCAPED_RE = re.compile(r"\\([\\`*_{}\[\]()>#+\-.!|])")
 _SPACES_RE = re.compile(r"\s+")
@@ -249,8 +257,8 @@ def readable(text: str, marked: set[str]) -> list[Piece]:
     for match in _INLINE_RE.finditer(text):
         pieces.append((_plain(text[position : match.start()]), TEXT))
         position = match.end()
-        if match.group("code") is not None:
-            pieces.append((match.group("code_text").strip(), TEXT))
+        if match.group("code_span") is not None:
+            pieces.append((match.group("code").strip(), TEXT))
         elif match.group("wiki") is not None:
             shown = _decoded(display_text(parse_target(match.group("body"))))
             pieces.append((shown, MENTION if match.group("wiki") in marked else TEXT))
@@ -274,7 +282,8 @@ def _plain(text: str) -> str:
 
 
 def _decoded(text: str) -> str:
-    return _ENTITY_RE.sub(lambda entity: html.unescape(entity.group(0)), text)
+    # The page shows `&lt;b&gt;` as `<b>` (`HTML_ENTITY_RE`), so the context must too.
+    return HTML_ENTITY_RE.sub(lambda entity: html.unescape(entity.group(0)), text)
 
 
 def _normalise_spaces(pieces: list[Piece]) -> list[Piece]:
@@ -376,7 +385,7 @@ def context_html(text: str, marked: set[str], math: bool = False) -> str:
         pieces.append(("…", TEXT))
     out = []
     for piece, kind in pieces:
-        escaped = html_text(piece)
+        escaped = escape_text(piece)
         if kind == MENTION:
             out.append(f'<span class="vault-mention">{escaped}</span>')
         elif kind == MATH and math:
@@ -418,14 +427,14 @@ def backlinks_html(
         if not mentions:
             continue
         contexts = "".join(
-            f'<li><a class="vault-backlink-context" href="{html_text(_with_anchor(url, anchor))}">'
-            f"{m.context}</a></li>"
+            '<li><a class="vault-backlink-context" '
+            f'href="{escape_attribute(_with_anchor(url, anchor))}">{m.context}</a></li>'
             for m in mentions
             for anchor in [m.anchor if m.anchor and has_anchor(m.source, m.anchor) else None]
         )
         items.append(
-            f'<li class="vault-backlink"><a class="vault-backlink-note" href="{html_text(url)}">'
-            f"{html_text(title)}</a>"
+            '<li class="vault-backlink"><a class="vault-backlink-note" '
+            f'href="{escape_attribute(url)}">{escape_text(title)}</a>'
             f'<ul class="vault-backlink-contexts">{contexts}</ul></li>'
         )
     more = (

@@ -18,16 +18,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 
-# The header line of a callout, after the `> ` is removed: `[!type|metadata]±  Title`.
-# Obsidian reads the type up to `]` or `|`, case-insensitively; the metadata after
-# `|` is kept for CSS (`data-callout-metadata`), as Obsidian does.
-CALLOUT_HEADER_RE = re.compile(
-    r"^[ \t]*\[!(?P<type>[^\]|\s]+)(?:\|(?P<meta>[^\]]*))?\]"  # [!type] or [!type|meta]
-    r"(?P<fold>[+-]?)"  # - starts closed, + starts open
-    # The optional title, up to its last character that is no space (`.*?` before
-    # `[ \t]*$` would be quadratic in a run of spaces inside the title).
-    r"(?:[ \t]+(?P<title>(?:[ \t]*[^ \t])*))?[ \t]*$"
-)
+from .grammar import CALLOUT_HEADER_RE
 
 # Obsidian's types and aliases → the Material admonition type with the same look.
 # Material styles every alias Obsidian has under the same name (`todo` looks like

@@ -24,10 +24,9 @@ from __future__ import annotations
 import re
 
 from .blocks import note_blocks
-from .grammar import WIKILINK_FAST_RE, mask_code_spans
+from .grammar import QUOTE_PREFIX_RE, WIKILINK_FAST_RE, mask_code_spans
 
 MARKER = "%%"
-_QUOTE_PREFIX_RE = re.compile(r"[ \t]*(?:>[ \t]?)+")
 
 
 def strip_comments(lines: list[str]) -> list[str]:
@@ -75,7 +74,7 @@ def strip_comments(lines: list[str]) -> list[str]:
 
 
 def _quote_prefix(line: str) -> str:
-    match = _QUOTE_PREFIX_RE.match(line)
+    match = QUOTE_PREFIX_RE.match(line)
     return match.group(0) if match else ""
 
 

@@ -78,8 +78,11 @@ SUPERFENCE_OPENER_RE = re.compile(
     r"[ \t]*$"  # anything else after the fence (```` ```x``` ````, `~~~ a b!`) makes it text
 )
 
-# Inline code span: a run of backticks and the next run of the same length.
-CODE_SPAN_RE = re.compile(r"(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
+# Inline code span: a run of backticks and the next run of the same length; `code` is
+# what is between them. The pattern is also part of larger alternations (`backlinks`),
+# so its group names are `ticks` and `code` wherever it is used.
+CODE_SPAN_PATTERN = r"(?<!`)(?P<ticks>`+)(?!`)(?P<code>.+?)(?<!`)(?P=ticks)(?!`)"
+CODE_SPAN_RE = re.compile(CODE_SPAN_PATTERN, re.DOTALL)
 # The same, scanned together with backslash escapes: `\`` is a literal backtick that opens
 # nothing (as Python-Markdown reads it), while `\\` before a backtick is an escaped backslash.
 _ESCAPE_OR_CODE_SPAN_RE = re.compile(r"\\.|" + CODE_SPAN_RE.pattern, re.DOTALL)
@@ -92,6 +95,51 @@ HEADING_MATCH_PUNCTUATION_RE = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\]"
 # What Obsidian removes from a heading when it writes a link to it (`stripHeadingForLink`):
 # the characters that would end or split the link.
 HEADING_LINK_UNSAFE_RE = re.compile(r"[:#|^\\\r\n]|%%|\[\[|\]\]")
+
+# -- Block markers ---------------------------------------------------------------------
+# A list item's marker: a bullet (`-`, `*`, `+`) or an ordered number (`1.`, `1)`).
+LIST_MARKER_PATTERN = r"(?:[-*+]|\d+[.)])"
+# A line that starts a list item: its marker after any indentation, then a space.
+LIST_ITEM_RE = re.compile(rf"^[ \t]*{LIST_MARKER_PATTERN}[ \t]+")
+# The `>` markers that quote a line (`> `, `>> `, `> > `), each with its optional space;
+# the prefix is them after any indentation.
+QUOTE_MARKERS_PATTERN = r"(?:>[ \t]?)+"
+QUOTE_PREFIX_RE = re.compile(rf"[ \t]*{QUOTE_MARKERS_PATTERN}")
+
+# The header line of a callout, after the `> ` is removed: `[!type|metadata]±  Title`.
+# Obsidian reads the type up to `]` or `|`, case-insensitively; the metadata after
+# `|` is kept for CSS (`data-callout-metadata`), as Obsidian does.
+CALLOUT_HEADER_RE = re.compile(
+    r"^[ \t]*\[!(?P<type>[^\]|\s]+)(?:\|(?P<meta>[^\]]*))?\]"  # [!type] or [!type|meta]
+    r"(?P<fold>[+-]?)"  # - starts closed, + starts open
+    # The optional title, up to its last character that is no space (`.*?` before
+    # `[ \t]*$` would be quadratic in a run of spaces inside the title).
+    r"(?:[ \t]+(?P<title>(?:[ \t]*[^ \t])*))?[ \t]*$"
+)
+
+# A GFM task box, `[c]` at the start of a list item's first text: exactly one character
+# between the brackets, then whitespace or the end of that text.
+# (A newline cannot appear inside one text token: line ends are break tokens.)
+TASK_MARKER_RE = re.compile(r"\[([^\n])\](?=[ \t\v\f]|$)")
+
+# -- Inside a line -----------------------------------------------------------------------
+# An HTML entity in text, by Python-Markdown's rule (its serializer keeps these and
+# escapes every other `&`).
+HTML_ENTITY_RE = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);", re.IGNORECASE)
+
+# The fragments Obsidian reads on a media embed: a Media Fragments time after `#t=`,
+# seconds (`90`, `1.5`) or a clock (`1:30`, `0:01:30.5`), an optional `npt:` prefix and an
+# optional end after a comma (`t=10,20`, `t=,20`); a page or height number after
+# `#page=`/`#height=`.
+_CLOCK = r"(?:\d+(?:\.\d+)?|\d+:[0-5]?\d(?::[0-5]?\d)?(?:\.\d+)?)"
+MEDIA_TIME_RE = re.compile(rf"(?:npt:)?(?:{_CLOCK}(?:,{_CLOCK})?|,{_CLOCK})")
+MEDIA_NUMBER_RE = re.compile(r"[1-9]\d{0,5}")
+
+# A Quarto-style option line at the top of an executable block: `#| key: value` (or
+# `#| key=value`), valid Python that Obsidian shows as a comment.
+EXEC_OPTION_COMMENT_RE = re.compile(
+    r"^#\|\s*(?P<key>[A-Za-z_][\w-]*)\s*[:=]\s*(?P<value>.*?)\s*$"
+)
 
 IMAGE_EXTENSIONS = frozenset(
     {"png", "jpg", "jpeg", "gif", "bmp", "svg", "webp", "avif", "ico", "tif", "tiff"}
@@ -177,6 +225,20 @@ def parse_size(text: str | None) -> tuple[int | None, int | None]:
         return None, None
     height = match.group("height")
     return int(match.group("width")), int(height) if height else None
+
+
+def image_alt_and_size(text: str | None, alt: str) -> tuple[str, int | None, int | None]:
+    """The alt text and size of an image embed from what follows its pipe.
+
+    `![[a.png|300]]` and `![[a.png|300x200]]` size the image and keep `alt`;
+    `![[a.png|caption|300]]` sets both; any other text (`![[a.png|caption]]`) is the alt.
+    """
+    if text and "|" in text:
+        alt, text = text.rsplit("|", 1)
+    width, height = parse_size(text)
+    if width is None and text:
+        alt = text
+    return alt, width, height
 
 
 def extension_of(path: str) -> str:

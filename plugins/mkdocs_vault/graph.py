@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from mkdocs.plugins import get_plugin_logger
 
 from .index import Note
-from .theme_escape import html_text
+from .html_escape import escape_attribute
 
 log = get_plugin_logger(__name__)
 
@@ -78,7 +78,7 @@ def graph_page_markdown(title: str) -> str:
 def local_graph_html(note: Note, graph_page_url: str | None) -> str:
     """The panel at the end of a note: its links and backlinks, drawn when scrolled to."""
     link = (
-        f'<a class="vault-graph-open" href="{html_text(graph_page_url)}">Open graph view</a>'
+        f'<a class="vault-graph-open" href="{escape_attribute(graph_page_url)}">Open graph view</a>'
         if graph_page_url
         else ""
     )
@@ -87,6 +87,6 @@ def local_graph_html(note: Note, graph_page_url: str | None) -> str:
         f'<div class="vault-graph-header"><span class="vault-graph-title">Local graph</span>'
         f"{link}</div>"
         f'<div class="vault-graph vault-graph-local" data-vault-graph="local"'
-        f' data-note="{html_text(note.src_uri)}"></div></aside>'
+        f' data-note="{escape_attribute(note.src_uri)}"></div></aside>'
     )
 

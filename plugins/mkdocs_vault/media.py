@@ -16,21 +16,16 @@ output is reported at the embed's line, so nothing the plugin emits is lost sile
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .grammar import AUDIO_EXTENSIONS, VIDEO_EXTENSIONS
+from .grammar import AUDIO_EXTENSIONS, MEDIA_NUMBER_RE, MEDIA_TIME_RE, VIDEO_EXTENSIONS
+from .html_escape import attributes_html
 from .resolve import Problem
 
 AUDIO, VIDEO, PDF = "audio", "video", "pdf"
 
-# A Media Fragments time: seconds (`90`, `1.5`) or a clock (`1:30`, `0:01:30.5`), an
-# optional `npt:` prefix, and an optional end after a comma (`t=10,20`, `t=,20`).
-_CLOCK = r"(?:\d+(?:\.\d+)?|\d+:[0-5]?\d(?::[0-5]?\d)?(?:\.\d+)?)"
-_TIME_RE = re.compile(rf"(?:npt:)?(?:{_CLOCK}(?:,{_CLOCK})?|,{_CLOCK})")
-_NUMBER_RE = re.compile(r"[1-9]\d{0,5}")
 # What each kind reads after `#` (Obsidian's own fragments).
 _KNOWN = {AUDIO: ("t",), VIDEO: ("t",), PDF: ("page", "height")}
 _NAMED = {AUDIO: "an audio", VIDEO: "a video", PDF: "a PDF"}
@@ -79,7 +74,7 @@ def media_options(kind: str, parts: tuple[str, ...]) -> tuple[MediaOptions, list
                     )
                 )
                 continue
-            pattern = _TIME_RE if key == "t" else _NUMBER_RE
+            pattern = MEDIA_TIME_RE if key == "t" else MEDIA_NUMBER_RE
             if not pattern.fullmatch(value):
                 example = "#t=90 or #t=1:30,2:00" if key == "t" else f"#{key}=3"
                 message = f"malformed '#{item}' in {_NAMED[kind]} embed; ignored"
@@ -106,7 +101,7 @@ def media_html(kind: str, url: str, title: str, options: MediaOptions) -> Markup
         attributes = {"class": "vault-embed vault-embed-pdf", "src": src, "title": title}
         if style:
             attributes["style"] = style
-        return Markup("<iframe{}></iframe>").format(_attributes(attributes))
+        return Markup("<iframe{}></iframe>").format(attributes_html(attributes.items()))
     src = url + (f"#t={options.time}" if options.time is not None else "")
     attributes = {
         "class": f"vault-embed vault-embed-{kind}",
@@ -116,14 +111,5 @@ def media_html(kind: str, url: str, title: str, options: MediaOptions) -> Markup
         "title": title,
     }
     fallback = Markup('<a class="vault-link" href="{}">{}</a>').format(url, title)
-    return Markup("<{0}{1}>{2}</{0}>").format(Markup(kind), _attributes(attributes), fallback)
-
-
-def _attributes(attributes: dict[str, str | None]) -> Markup:
-    """` name="value"` pairs, values escaped; `None` is a boolean attribute."""
-    return Markup("").join(
-        Markup(" {}").format(Markup(name))
-        if value is None
-        else Markup(' {}="{}"').format(Markup(name), value)
-        for name, value in attributes.items()
-    )
+    opening = Markup("<{}{}>").format(Markup(kind), attributes_html(attributes.items()))
+    return opening + fallback + Markup("</{}>").format(Markup(kind))

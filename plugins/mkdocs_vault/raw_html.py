@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from markdown.treeprocessors import Treeprocessor
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from .html_escape import attributes_html
 from .ids import line_of
 
 if TYPE_CHECKING:
@@ -113,10 +114,7 @@ def rewrite_sources(html: str, url_for) -> str:
 
 
 def _start_tag(tag: str, attributes: list[tuple[str, str | None]], closed: bool) -> str:
-    parts = [
-        f" {name}" if value is None else f' {name}="{escape(value)}"' for name, value in attributes
-    ]
-    return f"<{tag}{''.join(parts)}{' /' if closed else ''}>"
+    return f"<{tag}{attributes_html(attributes)}{' /' if closed else ''}>"
 
 
 class _SourceTags(HTMLParser):

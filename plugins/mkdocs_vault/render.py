@@ -30,9 +30,10 @@ from .grammar import (
     LinkTarget,
     display_text,
     extension_of,
-    parse_size,
+    image_alt_and_size,
     parse_target,
 )
+from .html_escape import escape_attribute, escape_text
 from .index import Note, VaultIndex
 from .limits import (
     MAX_TRANSCLUDED_BYTES_PER_BUILD,
@@ -306,13 +307,7 @@ class LinkRenderer:
             if token
         ]
         if extension in IMAGE_EXTENSIONS and attachment.src_uri not in self.inert_attachments:
-            text = target.text
-            alt = attachment.name
-            if text and "|" in text:
-                alt, text = text.rsplit("|", 1)
-            width, height = parse_size(text)
-            if width is None and text:
-                alt = text
+            alt, width, height = image_alt_and_size(target.text, attachment.name)
             element = etree.Element("img", {"src": self.href_for(resolution), "alt": alt})
             if width is not None:
                 element.set("width", str(width))
@@ -373,7 +368,8 @@ class LinkRenderer:
         if self._past_page_limits(len(text.encode())):
             return (
                 '<div class="vault-embed vault-embed-note vault-embed-refused">'
-                f'<a class="vault-embed-link" href="{_attr(href)}">{_text(title)}</a></div>'
+                f'<a class="vault-embed-link" href="{escape_attribute(href)}">'
+                f"{escape_text(title)}</a></div>"
             )
         self.stack.append(RenderContext(note, first, last, (*chain, key)))
         try:
@@ -382,9 +378,10 @@ class LinkRenderer:
         finally:
             self.stack.pop()
         return (
-            f'<div class="vault-embed vault-embed-note" data-embed="{_attr(note.src_uri)}">'
-            f'<a class="vault-embed-link" href="{_attr(href)}" title="Open {_attr(title)}">'
-            f"{_text(title)}</a>"
+            '<div class="vault-embed vault-embed-note" '
+            f'data-embed="{escape_attribute(note.src_uri)}">'
+            f'<a class="vault-embed-link" href="{escape_attribute(href)}" '
+            f'title="Open {escape_attribute(title)}">{escape_text(title)}</a>'
             f"{body}</div>"
         )
 
@@ -469,15 +466,5 @@ def _strip_block_marker(lines: list[str], block_id: str) -> list[str]:
     return out
 
 
-def _attr(value: str) -> str:
-    return (
-        value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-    )
-
-
-def _text(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _error_html(message: str) -> str:
-    return f'<div class="vault-embed vault-embed-error">{_text(message)}</div>'
+    return f'<div class="vault-embed vault-embed-error">{escape_text(message)}</div>'

@@ -19,10 +19,11 @@ a long regex match alike, so a runaway match is stopped where it is. The excepti
 
 from __future__ import annotations
 
-import html
 import signal
 import threading
 from collections.abc import Callable
+
+from .html_escape import escape_text
 
 Report = Callable[[str, str], None]  # why the page was not rendered, and what to do
 _SLOW_HINT = (
@@ -79,5 +80,5 @@ def shown_as_written(source: str, why: str, kind: str) -> str:
     `limits.py`), so readers and the stylesheet (`.vault-unrendered`) see one thing."""
     return (
         f'<div class="admonition {kind} vault-unrendered"><p class="admonition-title">'
-        f"{html.escape(why)}</p><pre><code>{html.escape(source)}</code></pre></div>"
+        f"{escape_text(why)}</p><pre><code>{escape_text(source)}</code></pre></div>"
     )

@@ -9,7 +9,6 @@ line (Python-Markdown does not track lines, so warnings take them from here).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -20,6 +19,7 @@ from .anchors import heading_keys, heading_link_text
 from .grammar import (
     BLOCK_ID_LINE_RE,
     BLOCK_ID_TAIL_RE,
+    LIST_ITEM_RE,
     MAX_FENCE_OPTIONS,
     SUPERFENCE_OPENER_RE,
     WIKILINK_RE,
@@ -34,8 +34,6 @@ from .limits import NoteBudget
 _FRONT_MATTER_END = {"---", "..."}
 # libyaml's safe loader is ~10x faster than the pure-Python one; same semantics.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# A list item's first line: a `^id` at its end names the item, not the paragraph above.
-_LIST_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
 # Far more than any real note's properties; small enough to check in a millisecond.
 MAX_FRONT_MATTER_VALUES = 10_000
 
@@ -314,7 +312,7 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
         elif tail:
             block_id = tail.group("id")
             budget.add("block_ids", number)
-            is_list_item = first in _LIST_FIRST and _LIST_ITEM_RE.match(line) is not None
+            is_list_item = first in _LIST_FIRST and LIST_ITEM_RE.match(line) is not None
             start = number if is_list_item else paragraph_start
             result.blocks.setdefault(block_id, Block(block_id, start, number, number))
         previous_blank = False

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .theme_escape import html_text
+from .html_escape import escape_text
 
 # The page's first heading when it is the `<h1>` title (Markdown `# Title` renders there).
 _TITLE_H1 = re.compile(r"\A\s*<h1\b[^>]*>.*?</h1>", re.DOTALL)
@@ -26,7 +26,7 @@ def with_searchable_aliases(content: str, aliases: list[str]) -> str:
         return content
     paragraph = (
         '<p class="vault-aliases" hidden>Also known as: '
-        + ", ".join(html_text(name) for name in names)
+        + ", ".join(escape_text(name) for name in names)
         + "</p>"
     )
     title = _TITLE_H1.match(content)

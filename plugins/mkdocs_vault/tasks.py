@@ -24,18 +24,15 @@ lists.
 
 from __future__ import annotations
 
-import re
-
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from .grammar import TASK_MARKER_RE
+
 # GFM's whitespace inside the brackets means "open"; the same set may follow `]`.
 # (A newline cannot appear inside one text token: line ends are break tokens.)
 _OPEN_STATUSES = frozenset(" \t\v\f")
-# `[c]` at the start of the item's first text: exactly one character between the
-# brackets, then whitespace or the end of that text (checked against the next token).
-TASK_MARKER_RE = re.compile(r"\[([^\n])\](?=[ \t\v\f]|$)")
 # What may follow a marker that ends its text token: nothing, or a line break.
 _BREAKS = frozenset({"softbreak", "hardbreak"})
 _LIST_OPEN = frozenset({"bullet_list_open", "ordered_list_open"})

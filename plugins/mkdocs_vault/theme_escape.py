@@ -11,7 +11,8 @@ browser. The sanitizer (`sanitize.py`) covers page content only.
 
 So at the boundary where MkDocs hands pages to the theme (after every page is rendered,
 before any template or the search and tags plugins read them) each value is turned
-into HTML text with one function, `html_text` (MarkupSafe, which Jinja itself uses):
+into HTML text with one function, `html_escape.escape_attribute` (MarkupSafe, which
+Jinja itself uses; a theme may print a value in an attribute, so quotes are escaped too):
 
 * a page's title: front matter `title` and file names are text; a title MkDocs took
   from the first `# H1` is already HTML (entities kept, tags stripped), so it is read
@@ -22,9 +23,10 @@ into HTML text with one function, `html_text` (MarkupSafe, which Jinja itself us
   `mkdocs.yml` is the site author's and is left as it is).
 
 Our own outputs take the reader's text (`ThemeText.title` for titles) and escape it
-with the same `html_text` where they write HTML (backlinks, the local graph panel, the
-aliases paragraph for search), so nothing is escaped twice or by a second escaper; the
-graph's data is JSON of text (drawn on a canvas, never parsed as HTML).
+with the same pair of functions (`html_escape`) where they write HTML (backlinks, the
+local graph panel, the aliases paragraph for search), so nothing is escaped twice or by
+a second escaper; the graph's data is JSON of text (drawn on a canvas, never parsed as
+HTML).
 
 One filter of the environment needs a change too: Jinja's `striptags` strips tags and
 then *un-escapes* entities, so Material's `<title>{{ page.title | striptags }}</title>`
@@ -38,24 +40,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
+
+from .html_escape import escape_attribute
 
 # Front-matter keys that MkDocs or Material read as names, never print as text: escaping
 # them would change what they name. `tags` are validated against Obsidian's grammar
 # (`tags.py`: letters, digits, `_`, `-`, `/`) before Material sees them.
 _NAMES = frozenset({"template", "tags", "hide", "search"})
-
-
-def html_text(text: str) -> Markup:
-    """`text` as HTML character data, safe in an element and in a quoted attribute.
-
-    The one escaping function for text a note hands the theme: `&`, `<`, `>`, `"` and
-    `'` become entities, so the reader sees exactly `text`. The result is `Markup` (a
-    `str`), so a template's own `| e` (Material's footer labels) does not escape it twice.
-    """
-    return escape(text)
 
 
 def escaped_value(value):
@@ -66,14 +60,14 @@ def escaped_value(value):
     from `!!binary`, whose `str()` is `b'<...>'`) is printed as escaped text.
     """
     if isinstance(value, str):
-        return html_text(value)
+        return escape_attribute(value)
     if isinstance(value, (list, tuple, set, frozenset)):
         return [escaped_value(item) for item in value]
     if isinstance(value, dict):
         return {escaped_value(key): escaped_value(item) for key, item in value.items()}
     if value is None or isinstance(value, (bool, int, float, date)):
         return value  # printed as they are: no markup possible
-    return html_text(str(value))
+    return escape_attribute(str(value))
 
 
 def title_text(page: Page) -> str:
@@ -118,7 +112,7 @@ class ThemeText:
                 for key, value in page.meta.items()
             }
             if not config_title:
-                page.title = html_text(text)
+                page.title = escape_attribute(text)
 
     def title(self, src_uri: str) -> str | None:
         """The reader's text of a page's title (None if the page was not escaped here)."""
@@ -131,7 +125,7 @@ def escape_sections(nav: Navigation) -> None:
     def walk(items) -> None:
         for item in items:
             if isinstance(item, Section):
-                item.title = html_text(item.title)
+                item.title = escape_attribute(item.title)
                 walk(item.children)
 
     walk(nav.items)
@@ -139,7 +133,7 @@ def escape_sections(nav: Navigation) -> None:
 
 def safe_striptags(value) -> Markup:
     """Jinja's `striptags`, but the result stays escaped (Jinja's un-escapes entities)."""
-    return escape(Markup(str(value)).striptags())
+    return escape_attribute(Markup(str(value)).striptags())
 
 
 def install_filters(env) -> None:

@@ -8,13 +8,13 @@ look like comments in Obsidian.
 
 from __future__ import annotations
 
-import re
 import shlex
 from dataclasses import dataclass, field
 
+from ..grammar import EXEC_OPTION_COMMENT_RE
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
-_COMMENT_OPTION_RE = re.compile(r"^#\|\s*(?P<key>[A-Za-z_][\w-]*)\s*[:=]\s*(?P<value>.*?)\s*$")
 _KNOWN = {"exec", "source", "caption", "label", "output", "timeout", "format", "html"}
 
 
@@ -78,7 +78,7 @@ def split_comment_options(code: str) -> tuple[dict[str, str], str, int]:
     lines = code.split("\n")
     taken = 0
     for line in lines:
-        match = _COMMENT_OPTION_RE.match(line.strip())
+        match = EXEC_OPTION_COMMENT_RE.match(line.strip())
         if not match:
             break
         options[match.group("key")] = match.group("value").strip().strip("\"'")

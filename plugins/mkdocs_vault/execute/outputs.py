@@ -18,7 +18,6 @@ ever replaced or removed.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import posixpath
 import re
@@ -26,10 +25,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markdown.serializers import to_html_string
 from mkdocs.plugins import get_plugin_logger
 
-from ..grammar import LinkTarget, parse_size, parse_target
+from ..grammar import LinkTarget, image_alt_and_size, parse_target
+from ..html_escape import escape_attribute, escape_text
 from ..index import Note
+from ..render import broken
+from ..resolve import Problem
 from .cache import write_atomically
 from .runner import BlockResult, Figure
 from .session import ExecutionSession, PlannedBlock, PlannedNote
@@ -346,10 +349,7 @@ class GeneratedOutputs:
                 f"{len(result.figures)} figure(s)"
             )
             self.report(note.display_path, line, message, f"fix the embed, then {RENDER_HINT}")
-            return (
-                '<span class="vault-link vault-link-broken vault-embed-broken" '
-                f'title="{html.escape(message, quote=True)}">{html.escape(name)}</span>'
-            )
+            return to_html_string(broken(name, [Problem(message, "")], embed=True))
         figure = result.figures[number - 1]
         file_uri = attachment_uri or f"{self.folder_uri}/{name}"
         try:
@@ -380,20 +380,16 @@ class GeneratedOutputs:
     ) -> str:
         """The figure as the block would show it: on a line of its own, with its caption."""
         url = self.publish(figure, source.block.block.options.output)
-        text = target.text
-        alt = source.block.block.options.caption or name
-        if text and "|" in text:
-            alt, text = text.rsplit("|", 1)
-        width, height = parse_size(text)
-        if width is None and text:
-            alt = text
+        alt, width, height = image_alt_and_size(
+            target.text, source.block.block.options.caption or name
+        )
         size = "".join(
             f' {key}="{value}"' for key, value in (("width", width), ("height", height)) if value
         )
         classes = "vault-embed vault-output-embed"
         image = (
-            f'<img src="{html.escape(url, quote=True)}" alt="{html.escape(alt, quote=True)}"'
-            f'{size} class="{classes}" data-output="{html.escape(name, quote=True)}">'
+            f'<img src="{escape_attribute(url)}" alt="{escape_attribute(alt)}"'
+            f'{size} class="{classes}" data-output="{escape_attribute(name)}">'
         )
         caption = source.block.block.options.caption
         if not alone or not caption:
@@ -401,5 +397,5 @@ class GeneratedOutputs:
         # Alone in its paragraph, Python-Markdown puts this block-level HTML in place of the <p>.
         return (
             f'<figure class="vault-figure vault-output-figure">{image}'
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+            f"<figcaption>{escape_text(caption)}</figcaption></figure>"
         )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import hashlib
-import html
 import io
 import os
 import random
@@ -21,6 +20,7 @@ import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..html_escape import escape_text
 from .options import BlockOptions
 
 SNIPPETS_PACKAGE = "snippets"
@@ -466,13 +466,13 @@ def matrix_html(
     array = numpy.atleast_2d(numpy.asarray(matrix))
     head = ""
     if columns is not None:
-        cells = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+        cells = "".join(f"<th>{escape_text(str(c))}</th>" for c in columns)
         corner = "<th></th>" if rows is not None else ""
         head = f"<thead><tr>{corner}{cells}</tr></thead>"
     shade = _shades(array) if heatmap else None
     body = []
     for index, row in enumerate(array):
-        label = f"<th>{html.escape(str(rows[index]))}</th>" if rows is not None else ""
+        label = f"<th>{escape_text(str(rows[index]))}</th>" if rows is not None else ""
         cells = "".join(
             f"<td{_shade_style(shade, index, column)}>{_number(value, digits)}</td>"
             for column, value in enumerate(row)
@@ -506,7 +506,7 @@ def _number(value, digits: int) -> str:
     kind = getattr(getattr(value, "dtype", None), "kind", None)
     if isinstance(value, float) or kind == "f":
         return f"{float(value):.{digits}f}"
-    return html.escape(str(value))
+    return escape_text(str(value))
 
 
 # -- resuming a note in the middle --------------------------------------------------------
