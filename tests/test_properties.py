@@ -550,7 +550,7 @@ def test_a_link_body_never_becomes_markup(body, opener, prefix):
 
 
 def _comment_marks_outside_code(text: str) -> int:
-    """How many `%%` plain Python-Markdown leaves outside code: what Obsidian sees as comments."""
+    """How many `%%` plain CommonMark leaves outside code: what Obsidian sees as comments."""
     soup = BeautifulSoup(render(text, vault=False), "html.parser")
     return sum(s.count("%%") for s in soup.find_all(string=True) if s.parent.name != "code")
 
@@ -559,10 +559,14 @@ def _comment_marks_outside_code(text: str) -> int:
 @given(
     st.lists(st.sampled_from(["a", " ", "`", "\\", "%%", "%", "[", "]"]), max_size=20)
     .map("".join)
-    # Single backticks only: on `` ``a` `` Python-Markdown (the oracle) and Obsidian disagree.
-    # No `*` either: Python-Markdown's emphasis can swallow a `%` (`*%%**%%*%%` renders as
-    # `*%%<strong>%%</strong>%`), so its text stops being a count of Obsidian's comment marks.
+    # Single backticks only (`` ``a` `` once split the oracle and Obsidian). No `*` either:
+    # emphasis can swallow a `%` (`*%%**%%*%%`), so the oracle's text stops being a count of
+    # Obsidian's comment marks.
     .filter(lambda t: "``" not in t)
+    # No `\%`: CommonMark (the oracle) reads it as an escaped `%`, while comments are found
+    # in the source, where `%\%%%` holds one `%%` (whether Obsidian honours the escape is
+    # not documented; the plugin does not).
+    .filter(lambda t: "\\%" not in t)
 )
 @example("a \\`b %% c` %% d")
 @example("a \\\\`b %% c` %%")
