@@ -41,6 +41,16 @@ BLOCK_ID_TAIL_FAST_PATTERN = r"\^(?P<id>[A-Za-z0-9-]+)[ \t]*$"
 # A `^block-id` line of its own (it names the block right before it).
 BLOCK_ID_LINE_RE = re.compile(r"^[ \t]*\^(?P<id>[A-Za-z0-9-]+)[ \t]*$")
 
+# Obsidian's tags: `#` then letters (any script), digits, `_`, `-` and `/` (nesting), with
+# at least one character that is not a digit (`#1984` is no tag, `is_tag`). The `#` starts
+# a tag only at the start or after white space: `page#anchor`, `&#123;` and URLs hold none.
+TAG_CHARS_RE = re.compile(r"^[\w/-]+$")
+INLINE_TAG_PATTERN = r"(?<![^\s])#(?P<tag>[\w/-]+)"
+INLINE_TAG_RE = re.compile(INLINE_TAG_PATTERN)
+# `{: #id .class }` of attr_list (MkDocs sites, Material's tag listings): its `#id` is an
+# id, not a tag.
+ATTR_LIST_RE = re.compile(r"\{[^{}\n]*\}")
+
 # An image size after the pipe: `300` or `300x200`.
 SIZE_RE = re.compile(r"^(?P<width>\d+)(?:x(?P<height>\d+))?$")
 
@@ -185,6 +195,22 @@ def extension_of(path: str) -> str:
     if "." not in name:
         return ""
     return name.rsplit(".", 1)[-1].lower()
+
+
+def is_tag(name: str) -> bool:
+    """Obsidian's rule for a tag name (without `#`): tag characters, one of them no digit."""
+    return bool(TAG_CHARS_RE.match(name)) and not name.replace("/", "").isdigit()
+
+
+def tags_in(lines: list[str], unparsed: set[int]) -> list[str]:
+    """The `#tags` of a note's body, in order: `lines` with `%%comments%%` already removed,
+    `unparsed` the 0-based lines the page shows as code, math or raw HTML
+    (`blocks.NoteBlocks.unparsed_lines`). Code spans and attr_list `{ #id }` hold none."""
+    text = "\n".join("" if number in unparsed else line for number, line in enumerate(lines))
+    if "#" not in text:
+        return []
+    text = ATTR_LIST_RE.sub(" ", mask_code_spans(text))
+    return [m.group("tag") for m in INLINE_TAG_RE.finditer(text) if is_tag(m.group("tag"))]
 
 
 def split_lines(text: str) -> list[str]:
