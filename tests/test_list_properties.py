@@ -131,6 +131,7 @@ NOTES = {
         "---\ntags: [ok, 2024, null, '']\naliases: [Real name, 1984, null]\n---\n"
         "# Mixed\n\nAnd #later.\n"
     ),
+    "Other.md": "---\ntags: [MATH]\n---\n# Other\n",
 }
 
 
@@ -164,6 +165,12 @@ def test_the_graph_lists_a_notes_inline_tags_as_its_page_does(site):
     assert graph_tags(site)["Mixed.md"] == ["ok", "later"]
     assert page_tags(site, "Mixed.md") == ["later", "ok"]
     assert graph_tags(site)["index.md"] == []
+
+
+def test_a_tag_is_spelled_in_the_graph_as_on_the_page(site):
+    # Tags ignore case: the build keeps one spelling (the first it meets) for both.
+    assert [t.lower() for t in graph_tags(site)["Other.md"]] == ["math"]
+    assert page_tags(site, "Other.md") == graph_tags(site)["Other.md"]
 
 
 def test_an_alias_with_a_space_is_one_name_for_links_and_for_search(site):

@@ -8,10 +8,11 @@ disagree about what a link is.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # Where fenced code is, as the page's CommonMark parse finds it (kept importable from here).
-from .blocks import fenced_code_blocks  # noqa: F401
+from .blocks import NoteBlocks, fenced_code_blocks  # noqa: F401
 
 # `[[target]]`, `[[target|text]]`, `![[target]]`. The target may not contain
 # `]]` or a newline; Obsidian ends a link at the first `]]`. A backslash before
@@ -43,10 +44,11 @@ BLOCK_ID_LINE_RE = re.compile(r"^[ \t]*\^(?P<id>[A-Za-z0-9-]+)[ \t]*$")
 
 # Obsidian's tags: `#` then letters (any script), digits, `_`, `-` and `/` (nesting), with
 # at least one character that is not a digit (`#1984` is no tag, `is_tag`). The `#` starts
-# a tag only at the start or after white space: `page#anchor`, `&#123;` and URLs hold none.
+# a tag only at the start or after white space (`page#anchor`, `&#123;` and URLs hold
+# none): the readers check the character before a match themselves, as a look-behind
+# here would keep the regex engine from jumping from `#` to `#` (15 times slower).
 TAG_CHARS_RE = re.compile(r"^[\w/-]+$")
-INLINE_TAG_PATTERN = r"(?<![^\s])#(?P<tag>[\w/-]+)"
-INLINE_TAG_RE = re.compile(INLINE_TAG_PATTERN)
+TAG_RE = re.compile(r"#(?P<tag>[\w/-]+)")
 # `{: #id .class }` of attr_list (MkDocs sites, Material's tag listings): its `#id` is an
 # id, not a tag.
 ATTR_LIST_RE = re.compile(r"\{[^{}\n]*\}")
@@ -202,15 +204,26 @@ def is_tag(name: str) -> bool:
     return bool(TAG_CHARS_RE.match(name)) and not name.replace("/", "").isdigit()
 
 
-def tags_in(lines: list[str], unparsed: set[int]) -> list[str]:
+def tags_in(lines: list[str], blocks: NoteBlocks) -> list[str]:
     """The `#tags` of a note's body, in order: `lines` with `%%comments%%` already removed,
-    `unparsed` the 0-based lines the page shows as code, math or raw HTML
-    (`blocks.NoteBlocks.unparsed_lines`). Code spans and attr_list `{ #id }` hold none."""
-    text = "\n".join("" if number in unparsed else line for number, line in enumerate(lines))
-    if "#" not in text:
+    `blocks` their parse (`blocks.note_blocks`), whose code, math and raw HTML hold no tag;
+    nor do code spans and attr_list `{ #id }`. Most notes have a `#` (a heading) and no
+    tag: one search of the raw text answers for them."""
+    text = "\n".join(lines)
+    if next(_tags(text), None) is None:
         return []
-    text = ATTR_LIST_RE.sub(" ", mask_code_spans(text))
-    return [m.group("tag") for m in INLINE_TAG_RE.finditer(text) if is_tag(m.group("tag"))]
+    unparsed = blocks.unparsed_lines()
+    if unparsed:
+        text = "\n".join("" if number in unparsed else line for number, line in enumerate(lines))
+    return list(_tags(ATTR_LIST_RE.sub(" ", mask_code_spans(text))))
+
+
+def _tags(text: str) -> Iterator[str]:
+    """Each `#tag` of `text` (code already blanked): at the start or after white space."""
+    for match in TAG_RE.finditer(text):
+        start = match.start()
+        if (start == 0 or text[start - 1].isspace()) and is_tag(match.group("tag")):
+            yield match.group("tag")
 
 
 def split_lines(text: str) -> list[str]:

@@ -313,7 +313,7 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
         _cut(result, min(problems))
     if "#" in text:
         shown = body if result.cut is None else body[: result.cut - body_start]
-        result.inline_tags = tags_in(shown, parsed.unparsed_lines())
+        result.inline_tags = tags_in(shown, parsed)
     return result
 
 
