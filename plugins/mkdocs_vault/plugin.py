@@ -73,7 +73,7 @@ from .index import Note, VaultIndex
 from .limits import MAX_BACKLINKS_LISTED, drop_costly_toc, plain_text_html, split_at_cut
 from .markdown_ext import VaultMarkdownExtension
 from .obsidian_markdown import ignored_extensions
-from .properties import list_items
+from .properties import front_matter_aliases, front_matter_tags
 from .render import LinkRenderer
 from .sanitize import TrustedHtml, sanitize_html
 from .scan import ScanResult, scan_note, source_for_mkdocs
@@ -84,8 +84,6 @@ from .tags import (
     TagIndex,
     TagsExtension,
     front_matter_line,
-    front_matter_tags,
-    inline_tags,
 )
 from .theme_keys import ThemeKeys
 from .walk import MAX_VAULT_ENTRIES, WalkReport, take_over, watch_without_following_links
@@ -628,18 +626,18 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             note = self.index.transient_note(page.file.src_uri, markdown_text)
         self.renderer.begin_page(note, page.file)
         if note.abs_path is not None and excalidraw.is_drawing(note):  # data, not a page
-            self._read_page_meta(page, note, "")
+            self._read_page_meta(page, note)
             return excalidraw.page_html(self.renderer, note)
         cut = None
         if note.scan.cut is not None:  # past a limit of `limits.py`: the rest is plain text
             cut, rest = split_at_cut(markdown_text, note.scan.line_count, note.scan.cut)
             self._plain_rest[page.file.src_uri] = rest
         if note.abs_path is not None:
-            self._read_page_meta(page, note, markdown_text if cut is None else cut)
+            self._read_page_meta(page, note)
         return cut
 
-    def _read_page_meta(self, page: Page, note: Note, markdown_text: str) -> None:
-        """Tags (front matter and `#tags` in the text) and `cssclasses` of a note.
+    def _read_page_meta(self, page: Page, note: Note) -> None:
+        """Tags (`Note.tags`: front matter and `#tags` in the text) and `cssclasses` of a note.
 
         Runs before Material's tags plugin (-50) reads `page.meta["tags"]`; front matter
         we cannot read is reported at its line instead of failing that plugin.
@@ -652,16 +650,13 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         for key, message, hint in self._theme_keys.problems(page.meta):
             page.meta.pop(key, None)  # built as if absent: never a failed build
             problems.append((key, message, hint))
-        aliases = page.meta.get("aliases")
-        if aliases is not None and list_items(aliases) is None:
-            message = f"'aliases: {aliases!r}' is not a list of names; ignored"
-            problems.append(("aliases", message, "write aliases: [Name, Other name]"))
+        problems += front_matter_aliases(page.meta).problems
         if problems:
             lines = note.lines
             for key, message, hint in problems:
                 line = front_matter_line(lines, key)
                 self.diagnostics.report(note.display_path, line, message, hint)
-        tags = self.tags.page_tags(front.tags, inline_tags(markdown_text))
+        tags = self.tags.page_tags(note.tags)
         if tags:
             page.meta["tags"] = tags
         else:
@@ -790,7 +785,11 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             return file.url if file is not None and file.page is not None else None
 
         data = graph_data(
-            self.index.notes.values(), self.ledger.edges, lambda n: self._title(n.src_uri), url_of
+            self.index.notes.values(),
+            self.ledger.edges,
+            lambda n: self._title(n.src_uri),
+            url_of,
+            lambda n: self.tags.page_tags(n.tags),
         )
         self._graph_files[0].content_string = graph_json(data)
         self._graph_files[1].content_string = graph_script(data)
