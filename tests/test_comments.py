@@ -17,7 +17,6 @@ from test_properties import RENDER, VAULT_RENDER, render
 
 from mkdocs_vault.comments import strip_comments
 from mkdocs_vault.scan import scan_note
-from mkdocs_vault.tags import inline_tags
 
 # A note shaped like the owner's seed notes (headings, math, links, an image), with a
 # draft section commented out: a heading, a link to a missing note, a fence holding `%%`.
@@ -245,13 +244,13 @@ def test_the_scanner_skips_headings_links_ids_and_tags_inside_comments():
     assert scan.link_lines["[[Transformers|the model]]"] == [21]
     assert set(scan.blocks) == {"kept"}
     assert scan.code_blocks == []  # commented-out code is never run
-    assert inline_tags(SEED_LIKE) == []
+    assert scan.inline_tags == []
 
 
 def test_a_commented_fence_holding_a_percent_pair_does_not_end_the_comment():
     text = "%%\n```\n%%\n```\n[[Hidden]] #hidden\n%%\n[[Shown]] #shown\n"
     assert list(scan_note(text).link_lines) == ["[[Shown]]"]
-    assert inline_tags(text) == ["shown"]
+    assert scan_note(text).inline_tags == ["shown"]
 
 
 def test_a_commented_fence_that_never_closes_hides_nothing_after_the_comment():
@@ -260,7 +259,7 @@ def test_a_commented_fence_that_never_closes_hides_nothing_after_the_comment():
     text = "%%\n```\n[[Hidden]] %%\n[[Shown]] #shown\n"
     assert strip_comments(text.splitlines()) == ["", "", "", "[[Shown]] #shown"]
     assert list(scan_note(text).link_lines) == ["[[Shown]]"]
-    assert inline_tags(text) == ["shown"]
+    assert scan_note(text).inline_tags == ["shown"]
 
 
 def test_stripping_keeps_one_line_per_line_and_the_quote_markers_of_a_callout():

@@ -3,7 +3,9 @@
 import pytest
 from helpers import MARKDOWN_EXTENSIONS, build_vault
 from mkdocs_vault.cssclasses import add_classes, page_classes
-from mkdocs_vault.tags import front_matter_tags, inline_tags, is_tag
+from mkdocs_vault.grammar import is_tag
+from mkdocs_vault.properties import front_matter_tags
+from mkdocs_vault.scan import scan_note
 
 
 @pytest.mark.parametrize(
@@ -44,7 +46,7 @@ def test_a_tag_is_letters_digits_underscore_dash_slash_with_one_non_digit(name, 
     ],
 )
 def test_inline_tags_follow_obsidians_rules_and_skip_code(text, tags):
-    assert inline_tags(text) == tags
+    assert scan_note(text).inline_tags == tags
 
 
 @pytest.mark.parametrize(
@@ -63,7 +65,7 @@ def test_inline_tags_follow_obsidians_rules_and_skip_code(text, tags):
     ],
 )
 def test_inline_tags_are_the_ones_the_page_renders_as_tags(text, tags):
-    assert inline_tags(text) == tags
+    assert scan_note(text).inline_tags == tags
 
 
 @pytest.mark.parametrize(

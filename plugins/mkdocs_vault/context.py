@@ -17,6 +17,7 @@ from .backlinks import LinkLedger
 from .diagnostics import Diagnostics
 from .index import Note, VaultIndex
 from .sanitize import TrustedHtml
+from .tags import TagIndex
 from .theme_escape import ThemeText
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ class BuildContext:
     ledger: LinkLedger = field(default_factory=LinkLedger)  # links: backlinks and the graph
     trusted: TrustedHtml = field(default_factory=TrustedHtml)  # kept out of sanitizing
     theme_text: ThemeText = field(default_factory=ThemeText)  # titles escaped for the theme
+    tags: TagIndex = field(default_factory=lambda: TagIndex(None))  # one spelling per tag
     # The ids each page really rendered (`present_anchor_ids`), and its toc's ids in order.
     real_ids: dict[str, set[str]] = field(default_factory=dict)
     real_toc: dict[str, list[str]] = field(default_factory=dict)

@@ -11,12 +11,8 @@ from __future__ import annotations
 import html
 import re
 
-from .properties import list_items
+from .properties import CSS_CLASSES, Problem, read_list
 
-CLASS_KEYS = ("cssclasses", "cssclass")
-# One CSS class token that needs no escaping in a selector (Unicode letters allowed).
-CLASS_NAME_RE = re.compile(r"^-?[^\W\d][\w-]*$")
-CLASS_HINT = "a class is letters, digits, _ and -, not starting with a digit"
 # Where the classes go, most specific first: the first opening tag found wins.
 _CONTAINERS = (
     re.compile(r"<article\b[^>]*>"),
@@ -26,30 +22,11 @@ _CONTAINERS = (
 _CLASS_ATTR_RE = re.compile(r"\bclass=\"(?P<value>[^\"]*)\"")
 
 
-def page_classes(meta: dict) -> tuple[list[str], list[tuple[str, str, str]]]:
-    """The valid classes of `cssclasses`/`cssclass`, and (key, message, hint) problems.
-
-    A value may be a list or a string of space / comma separated names, as Obsidian
-    accepted before properties were typed.
-    """
-    classes: list[str] = []
-    problems: list[tuple[str, str, str]] = []
-    for key in CLASS_KEYS:
-        value = meta.get(key)
-        if value is None:
-            continue
-        items = list_items(value)
-        if items is None:
-            problems.append((key, f"'{key}: {value!r}' is not a list of classes", CLASS_HINT))
-            continue
-        for item in items:
-            name = str(item).strip()
-            if isinstance(item, str) and CLASS_NAME_RE.match(name):
-                if name not in classes:
-                    classes.append(name)
-            else:
-                problems.append((key, f"{item!r} in '{key}' is not a CSS class", CLASS_HINT))
-    return classes, problems
+def page_classes(meta: dict) -> tuple[list[str], list[Problem]]:
+    """The valid classes of `cssclasses`/`cssclass` (read as `properties.py` reads every
+    list property), each once, and (key, message, hint) problems."""
+    value = read_list(meta, CSS_CLASSES)
+    return list(dict.fromkeys(value.items)), value.problems
 
 
 def add_classes(page_html: str, classes: list[str]) -> str:

@@ -8,10 +8,11 @@ disagree about what a link is.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # Where fenced code is, as the page's CommonMark parse finds it (kept importable from here).
-from .blocks import fenced_code_blocks  # noqa: F401
+from .blocks import NoteBlocks, fenced_code_blocks  # noqa: F401
 
 # `[[target]]`, `[[target|text]]`, `![[target]]`. The target may not contain
 # `]]` or a newline; Obsidian ends a link at the first `]]`. A backslash before
@@ -40,6 +41,17 @@ BLOCK_ID_TAIL_FAST_PATTERN = r"\^(?P<id>[A-Za-z0-9-]+)[ \t]*$"
 
 # A `^block-id` line of its own (it names the block right before it).
 BLOCK_ID_LINE_RE = re.compile(r"^[ \t]*\^(?P<id>[A-Za-z0-9-]+)[ \t]*$")
+
+# Obsidian's tags: `#` then letters (any script), digits, `_`, `-` and `/` (nesting), with
+# at least one character that is not a digit (`#1984` is no tag, `is_tag`). The `#` starts
+# a tag only at the start or after white space (`page#anchor`, `&#123;` and URLs hold
+# none): the readers check the character before a match themselves, as a look-behind
+# here would keep the regex engine from jumping from `#` to `#` (15 times slower).
+TAG_CHARS_RE = re.compile(r"^[\w/-]+$")
+TAG_RE = re.compile(r"#(?P<tag>[\w/-]+)")
+# `{: #id .class }` of attr_list (MkDocs sites, Material's tag listings): its `#id` is an
+# id, not a tag.
+ATTR_LIST_RE = re.compile(r"\{[^{}\n]*\}")
 
 # An image size after the pipe: `300` or `300x200`.
 SIZE_RE = re.compile(r"^(?P<width>\d+)(?:x(?P<height>\d+))?$")
@@ -247,6 +259,33 @@ def extension_of(path: str) -> str:
     if "." not in name:
         return ""
     return name.rsplit(".", 1)[-1].lower()
+
+
+def is_tag(name: str) -> bool:
+    """Obsidian's rule for a tag name (without `#`): tag characters, one of them no digit."""
+    return bool(TAG_CHARS_RE.match(name)) and not name.replace("/", "").isdigit()
+
+
+def tags_in(lines: list[str], blocks: NoteBlocks) -> list[str]:
+    """The `#tags` of a note's body, in order: `lines` with `%%comments%%` already removed,
+    `blocks` their parse (`blocks.note_blocks`), whose code, math and raw HTML hold no tag;
+    nor do code spans and attr_list `{ #id }`. Most notes have a `#` (a heading) and no
+    tag: one search of the raw text answers for them."""
+    text = "\n".join(lines)
+    if next(_tags(text), None) is None:
+        return []
+    unparsed = blocks.unparsed_lines()
+    if unparsed:
+        text = "\n".join("" if number in unparsed else line for number, line in enumerate(lines))
+    return list(_tags(ATTR_LIST_RE.sub(" ", mask_code_spans(text))))
+
+
+def _tags(text: str) -> Iterator[str]:
+    """Each `#tag` of `text` (code already blanked): at the start or after white space."""
+    for match in TAG_RE.finditer(text):
+        start = match.start()
+        if (start == 0 or text[start - 1].isspace()) and is_tag(match.group("tag")):
+            yield match.group("tag")
 
 
 def split_lines(text: str) -> list[str]:

@@ -36,11 +36,14 @@ def graph_data(
     edges: dict[tuple[str, str], bool],
     title_of: Callable[[Note], str],
     url_of: Callable[[Note], str | None],
+    tags_of: Callable[[Note], list[str]] = lambda note: note.tags,
 ) -> dict:
     """Nodes (notes in the site) and edges (links/embeds between two of them).
 
     `url_of` gives a note's URL relative to the site root, or None when the note is
-    not part of the site (then it is no node, and no edge may point at it).
+    not part of the site (then it is no node, and no edge may point at it). `tags_of`
+    gives a note's tags as its page shows them (`TagIndex.page_tags` of `Note.tags`:
+    front matter and the text's `#tags`, in the build's spelling).
     """
     nodes = []
     present = set()
@@ -49,7 +52,8 @@ def graph_data(
         if url is None or not note.published:
             continue
         present.add(note.src_uri)
-        nodes.append({"id": note.src_uri, "title": title_of(note), "url": url, "tags": note.tags})
+        node = {"id": note.src_uri, "title": title_of(note), "url": url, "tags": tags_of(note)}
+        nodes.append(node)
     nodes.sort(key=lambda node: node["id"])
     links = [
         {"source": source, "target": target, "kind": "embed" if embed else "link"}

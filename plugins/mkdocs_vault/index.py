@@ -17,7 +17,8 @@ from .anchors import AnchorMaker
 from .execute.options import OptionError, block_options
 from .grammar import NOTE_EXTENSION, split_lines
 from .ids import safe_id
-from .scan import Block, Heading, ScanResult, scan_note, string_list
+from .properties import front_matter_aliases, front_matter_tags
+from .scan import Block, Heading, ScanResult, scan_note
 
 
 def fold(text: str) -> str:
@@ -56,16 +57,20 @@ class Note:
         """The folder inside the vault, '' at the root."""
         return posixpath.dirname(self.src_uri)
 
-    @property
+    @cached_property
     def aliases(self) -> list[str]:
-        """Front-matter `aliases` (and the older `alias`)."""
-        meta = self.scan.meta
-        return string_list(meta.get("aliases")) + string_list(meta.get("alias"))
+        """Front-matter `aliases` (and the older `alias`), read by `properties.py`."""
+        return front_matter_aliases(self.scan.meta).names
 
-    @property
+    @cached_property
     def tags(self) -> list[str]:
-        """Front-matter `tags`, without a leading `#`."""
-        return [tag.lstrip("#") for tag in string_list(self.scan.meta.get("tags"))]
+        """The note's tags as Obsidian counts them: front matter first (`properties.py`),
+        then the `#tags` of the text (`ScanResult.inline_tags`), each once (tags ignore
+        case; the first spelling stays). The page and the graph both show these."""
+        seen: dict[str, str] = {}
+        for name in [*front_matter_tags(self.scan.meta).tags, *self.scan.inline_tags]:
+            seen.setdefault(name.lower(), name)
+        return list(seen.values())
 
     @property
     def headings(self) -> list[Heading]:

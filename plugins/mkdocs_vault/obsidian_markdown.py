@@ -40,13 +40,10 @@ from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 from . import autolinks, callouts
 from .highlights import highlights_plugin
 from .tasks import tasks_plugin
-from .grammar import WIKILINK_FAST_RE
-from .tags import is_tag
+from .grammar import TAG_RE, WIKILINK_FAST_RE, is_tag
 
 # ` ^block-id` as the last thing of a paragraph or list item (Obsidian: letters, digits, -).
 _BLOCK_ID_RE = re.compile(r"\^(?P<id>[A-Za-z0-9-]+)[ \t]*\Z")
-# `#tag`: Obsidian's tag characters (letters of any script, digits, `_`, `-`, `/`).
-_TAG_RE = re.compile(r"#(?P<tag>[\w/-]+)")
 
 
 # How deep blocks may nest (lists in lists, quotes in quotes). Past it markdown-it stops
@@ -122,7 +119,7 @@ def _tag(state: StateInline, silent: bool) -> bool:
     src, pos = state.src, state.pos
     if src[pos] != "#" or (pos > 0 and not src[pos - 1].isspace()):
         return False
-    match = _TAG_RE.match(src, pos, state.posMax)
+    match = TAG_RE.match(src, pos, state.posMax)
     if match is None or src.rfind("{", 0, pos) > src.rfind("}", 0, pos):
         return False  # not a tag, or the `#id` of an attr_list `{ #id }`
     if not is_tag(match.group("tag")):

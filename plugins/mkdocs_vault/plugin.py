@@ -44,7 +44,7 @@ from .index import Note, VaultIndex
 from .limits import plain_text_html, split_at_cut
 from .markdown_ext import VaultMarkdownExtension
 from .obsidian_markdown import ignored_extensions
-from .properties import list_items
+from .properties import front_matter_aliases
 from .render import LinkRenderer
 from .scan import ScanResult, scan_note, source_for_mkdocs
 from .tags import front_matter_line
@@ -323,13 +323,9 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             page.meta = {}  # reported in on_files; a YAML bomb must not reach any reader
         for feature in self.features:
             feature.page_markdown(page, note, markdown_text)
-        aliases = page.meta.get("aliases")
-        if aliases is not None and list_items(aliases) is None:
-            message = f"'aliases: {aliases!r}' is not a list of names; ignored"
-            line = front_matter_line(note.lines, "aliases")
-            self.ctx.diagnostics.report(
-                note.display_path, line, message, "write aliases: [Name, Other name]"
-            )
+        for key, message, hint in front_matter_aliases(page.meta).problems:
+            line = front_matter_line(note.lines, key)
+            self.ctx.diagnostics.report(note.display_path, line, message, hint)
 
     def on_page_content(self, html: str, /, *, page: Page, config, files) -> str | None:
         if not self.config.enabled:

@@ -3,8 +3,9 @@
 This is the only place that reads a note line by line. It runs once per note
 per build and records what the index and the diagnostics need: headings with
 their line numbers (for anchors and section transclusion), `^block` ids with
-the line range of their block, and every `[[link]]` outside code with its
-line (Python-Markdown does not track lines, so warnings take them from here).
+the line range of their block, every `[[link]]` outside code with its
+line (Python-Markdown does not track lines, so warnings take them from here),
+and the `#tags` of the text (the page and the graph both take them from here).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .grammar import (
     mask_code_spans,
     overloaded_fences,
     split_lines,
+    tags_in,
 )
 from .blocks import Fence, note_blocks
 from .comments import strip_comments
@@ -98,6 +100,8 @@ class ScanResult:
     problems: list[tuple[int, str, str]] = field(default_factory=list)
     # The line where the note passed a limit of `limits.py`: from it on, plain text.
     cut: int | None = None
+    # The `#tags` of the text (before `cut`), in order, as the page renders them as tags.
+    inline_tags: list[str] = field(default_factory=list)
 
 
 def split_front_matter(lines: list[str]) -> tuple[str | None, int]:
@@ -165,21 +169,6 @@ def _expands_beyond(data: object, budget: int) -> bool:
         elif isinstance(item, (list, tuple, set)):
             stack.extend(item)
     return False
-
-
-def string_list(value: object) -> list[str]:
-    """`aliases`/`tags` may be a string, a comma list or a YAML list; keep non-empty strings."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        items = value.split(",") if "," in value else [value]
-    elif isinstance(value, (list, tuple)):
-        items = [str(item) for item in value if item is not None]
-    elif isinstance(value, dict):
-        return []  # a mapping names nothing; the plugin reports it at its line
-    else:
-        items = [str(value)]
-    return [item.strip() for item in items if item.strip()]
 
 
 def scan_note(text: str, bounded: bool = True) -> ScanResult:
@@ -320,6 +309,9 @@ def scan_note(text: str, bounded: bool = True) -> ScanResult:
     problems = [p for p in (budget.problem, markers.problem) if p is not None]
     if bounded and problems:
         _cut(result, min(problems))
+    if "#" in text:
+        shown = body if result.cut is None else body[: result.cut - body_start]
+        result.inline_tags = tags_in(shown, parsed)
     return result
 
 

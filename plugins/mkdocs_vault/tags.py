@@ -1,15 +1,15 @@
-"""Obsidian tags: `#tag` / `#nested/tag` in text and `tags:` in front matter.
+"""Obsidian tags on the page: `#tag` / `#nested/tag` in text and `tags:` in front matter.
 
-Obsidian's tag grammar: `#` then letters, digits, `_`, `-` and `/` (nesting), with at
-least one character that is not a digit (`#1984` is not a tag); the `#` starts a tag
-only at the start of a line or after whitespace, so `page#anchor`, `&#123;` and URLs
-are not tags, and `# Heading` (a space) is a heading. Tags are case-insensitive.
+What a tag is lives in `grammar.py` (`is_tag`, `tags_in`); how `tags:` is read, in
+`properties.py`; a note's tags (both, each once) are `Note.tags`, found at scan time.
+Tags are case-insensitive: the build keeps the first spelling it meets.
 
 The work is split the way Material's tags plugin expects it:
 
 * `page_tags` (called in `on_page_markdown`, before Material's tags plugin at -50
-  reads `page.meta["tags"]`) merges the front-matter tags with the tags written in
-  the text, as Obsidian counts both, and reports front matter it cannot read.
+  reads `page.meta["tags"]`) spells the note's tags (`Note.tags`: the front-matter
+  tags, then the tags written in the text, as Obsidian counts both) as the build does;
+  the graph takes them the same way.
 * the note parser reads each `#tag` of the text (`obsidian_markdown._tag`, never in code
   spans or fences) and `token_tree` renders it as a link to the tag on the tags index, a
   page holding `<!-- material/tags -->` that the plugin generates.
@@ -18,106 +18,19 @@ The work is split the way Material's tags plugin expects it:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from markdown import Extension
 
-from .comments import MARKER, strip_comments
-from .blocks import note_blocks
-from .grammar import mask_code_spans
-from .properties import list_items
 from .render import relative_path
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-# A tag's characters (after the `#`): Unicode letters and digits, `_`, `-`, `/`.
-TAG_CHARS_RE = re.compile(r"^[\w/-]+$")
-# `#tag` in text: the `#` at the start or after whitespace, then the tag's characters.
-INLINE_TAG_PATTERN = r"(?<![^\s])#(?P<tag>[\w/-]+)"
-INLINE_TAG_RE = re.compile(INLINE_TAG_PATTERN)
-# `{: #id .class }` of attr_list (used by MkDocs sites and Material's tag listings): its
-# `#id` is an id, not a tag.
-ATTR_LIST_RE = re.compile(r"\{[^{}\n]*\}")
 # An id in rendered HTML (the tags index's headings).
 _ID_RE = re.compile(r'\bid="([^"]+)"')
-# A front-matter key Obsidian reads tags from (`tag` is the legacy singular).
-TAG_KEYS = ("tags", "tag")
-TAG_HINT = "a tag is letters, digits, _, - and /, with at least one non-digit"
 # Material's listing directive: the tags index page is this and nothing else.
 INDEX_MARKDOWN = "# Tags\n\n<!-- material/tags -->\n"
-
-
-def is_tag(name: str) -> bool:
-    """Obsidian's rule for a tag name (without `#`)."""
-    return bool(TAG_CHARS_RE.match(name)) and not name.replace("/", "").isdigit()
-
-
-@dataclass
-class FrontMatterTags:
-    """Tags read from front matter, and what could not be read (message, hint) per key."""
-
-    tags: list[str] = field(default_factory=list)
-    problems: list[tuple[str, str, str]] = field(default_factory=list)  # key, message, hint
-
-
-def front_matter_tags(meta: dict) -> FrontMatterTags:
-    """`tags:` as a YAML list or a comma / space separated string, `#` optional.
-
-    Anything else (a number, a mapping) or an entry that is no tag is a problem to
-    report, never an exception: Obsidian shows such a property as invalid, too.
-    """
-    result = FrontMatterTags()
-    for key in TAG_KEYS:
-        value = meta.get(key)
-        if value is None:
-            continue
-        items = list_items(value)
-        if items is None:
-            result.problems.append((key, f"'{key}: {value!r}' is not a list of tags", TAG_HINT))
-            continue
-        for item in items:
-            if not isinstance(item, str):
-                result.problems.append((key, f"{item!r} in '{key}' is not a tag", TAG_HINT))
-                continue
-            name = item.strip().removeprefix("#")
-            if not name:
-                continue
-            if is_tag(name):
-                result.tags.append(name)
-            else:
-                result.problems.append((key, f"'{item}' in '{key}' is not a tag", TAG_HINT))
-    return result
-
-
-def inline_tags(markdown: str) -> list[str]:
-    """The `#tags` of a note's body, in order, ignoring code, fences and `%%comments%%`.
-
-    Comments are removed first, by the rule the page and the link scanner use (a `%%`
-    in a code span or fence opens none); then code is found as the page renders it:
-    fenced and indented code, `$$` math and raw HTML blocks by the page's block rules
-    (`blocks.py`), then code spans. The blocks are parsed only when the text has a
-    tag-like `#word` at all (`# Heading` is none), so a note without tags costs no parse.
-    """
-    if "#" not in markdown:
-        return []
-    lines = markdown.split("\n")
-    if MARKER in markdown:
-        lines = strip_comments(lines)  # the page's own rule (`comments.py`)
-    text = "\n".join(lines)
-    if not any(is_tag(m.group("tag")) for m in INLINE_TAG_RE.finditer(text)):
-        return []
-    text = "\n".join(_without_code_blocks(lines))
-    text = mask_code_spans(text)
-    text = ATTR_LIST_RE.sub(" ", text)
-    return [m.group("tag") for m in INLINE_TAG_RE.finditer(text) if is_tag(m.group("tag"))]
-
-
-def _without_code_blocks(lines: list[str]) -> list[str]:
-    """The lines with code, math and raw HTML blocks blanked (same number of lines)."""
-    code = note_blocks(lines, headings=False).unparsed_lines()
-    return ["" if number in code else line for number, line in enumerate(lines)]
 
 
 def front_matter_line(lines: list[str], key: str) -> int:
@@ -180,10 +93,11 @@ class TagIndex:
             return
         page.present_anchor_ids.update(_ID_RE.findall(page.content))
 
-    def page_tags(self, front: list[str], text: list[str]) -> list[str]:
-        """Front matter first, then the text's, without case-insensitive duplicates."""
+    def page_tags(self, tags: list[str]) -> list[str]:
+        """A note's tags (`Note.tags`: front matter, then the text's) as this build spells
+        them, without case-insensitive duplicates: what the page and the graph show."""
         seen: dict[str, str] = {}
-        for name in [*front, *text]:
+        for name in tags:
             seen.setdefault(name.lower(), self.canonical(name))
         return list(seen.values())
 

@@ -61,7 +61,11 @@ class Graph(Feature):
 
         ctx = self.ctx
         data = graph_data(
-            ctx.index.notes.values(), ctx.ledger.edges, lambda n: ctx.title(n.src_uri), url_of
+            ctx.index.notes.values(),
+            ctx.ledger.edges,
+            lambda n: ctx.title(n.src_uri),
+            url_of,
+            lambda n: ctx.tags.page_tags(n.tags),  # as the page spells them
         )
         self.data_files[0].content_string = graph_json(data)
         self.data_files[1].content_string = graph_script(data)

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from mkdocs.structure.files import File
 
-from ..tags import INDEX_MARKDOWN, TagIndex, TagsExtension, front_matter_line, front_matter_tags, inline_tags
+from ..properties import front_matter_tags
+from ..tags import INDEX_MARKDOWN, TagIndex, TagsExtension, front_matter_line
 from .base import Feature
 
 
 class Tags(Feature):
-    def __init__(self, ctx) -> None:
-        super().__init__(ctx)
-        self.index = TagIndex(None)
-
     def configure(self, config) -> None:
         config.markdown_extensions.append(TagsExtension(self.tag_state))
 
@@ -26,7 +23,7 @@ class Tags(Feature):
         note = self.ctx.origin_note()
         if note is None or note.abs_path is None:
             return None  # a generated page (the tags index itself): its `#` are not tags
-        return (self.index, note.folder)
+        return (self.ctx.tags, note.folder)
 
     def files(self, files, config) -> None:
         """With Material's tags plugin, generate the tags index page (never in the vault)."""
@@ -41,18 +38,19 @@ class Tags(Feature):
         uri = self.options.tags_index or None
         if listing is not None and uri is not None and files.get_file_from_path(uri) is None:
             files.append(File.generated(config, uri, content=INDEX_MARKDOWN))
-        self.index = TagIndex(uri if listing is not None else None, listing)
+        self.ctx.tags = TagIndex(uri if listing is not None else None, listing)
 
     def page_markdown(self, page, note, markdown: str) -> None:
-        front = front_matter_tags(page.meta)
-        for key, message, hint in front.problems:
+        """The page's tags are the note's (`Note.tags`: front matter, then `#tags` of the
+        text), spelled as this build spells them, as in graph.json."""
+        for key, message, hint in front_matter_tags(page.meta).problems:
             line = front_matter_line(note.lines, key)
             self.ctx.diagnostics.report(note.display_path, line, message, hint)
-        tags = self.index.page_tags(front.tags, inline_tags(markdown))
+        tags = self.ctx.tags.page_tags(note.tags)
         if tags:
             page.meta["tags"] = tags
         else:
             page.meta.pop("tags", None)
 
     def rendered(self, env, files) -> None:
-        self.index.register_listing_anchors(files)
+        self.ctx.tags.register_listing_anchors(files)
