@@ -1,9 +1,18 @@
-"""The `vault` plugin's options, typed and checked where they come in (`mkdocs.yml`)."""
+"""The `vault` plugin's options, typed and checked where they come in (`mkdocs.yml`).
+
+MkDocs checks each option's type as it reads them; `check` then refuses values a build
+cannot run with (a cache inside the vault: `mkdocs serve` would rebuild forever), naming
+every problem at once with what to write instead.
+"""
 
 from __future__ import annotations
 
+import posixpath
+from pathlib import Path
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
 
 from .walk import MAX_VAULT_ENTRIES
 
@@ -102,3 +111,63 @@ class VaultConfig(base.Config):
     so a vault from someone else cannot put scripts, event handlers or `javascript:` links
     on the site, and those attachments are published as plain text (`attachments.py`); a
     block marked `#| html: trusted` is still published as it is."""
+
+
+def check(options: VaultConfig, config) -> None:
+    """Refuse settings a build cannot run with, with what to write instead (`PluginError`).
+
+    Types are checked by MkDocs as the options are read; these checks need the values
+    together, or the site's own settings (where `docs_dir` is).
+    """
+    problems = [
+        problem
+        for name, low, high, unit in _BOUNDS
+        if (problem := _out_of_bounds(name, getattr(options, name), low, high, unit))
+    ]
+    docs_dir = Path(config.docs_dir).resolve()
+    base = Path(config.config_file_path or ".").resolve().parent
+    cache = (base / options.cache_dir).resolve()
+    if cache == docs_dir or docs_dir in cache.parents:
+        problems.append(
+            f"cache_dir '{options.cache_dir}' is inside docs_dir: every cached result would "
+            "be a change to the vault (mkdocs serve would rebuild forever); put it outside, "
+            "e.g. cache_dir: .cache/mkdocs_vault"
+        )
+    if cache in docs_dir.parents:
+        problems.append(
+            f"cache_dir '{options.cache_dir}' holds docs_dir: clearing the cache would delete "
+            "the vault; put it beside the vault, e.g. cache_dir: .cache/mkdocs_vault"
+        )
+    outputs = posixpath.normpath(options.outputs_dir.strip("/") or ".")
+    if outputs in (".", "..") or outputs.startswith("../") or Path(options.outputs_dir).is_absolute():
+        problems.append(
+            f"outputs_dir '{options.outputs_dir}' is not a folder inside the vault; "
+            "write a relative folder name, e.g. outputs_dir: _outputs"
+        )
+    for name in ("graph_page", "tags_index"):
+        value = getattr(options, name)
+        if value and not value.endswith(".md"):
+            problems.append(f"{name} '{value}' is not a page: write a path ending in .md")
+    if problems:
+        raise PluginError("vault plugin: " + "; ".join(problems))
+
+
+# Numeric options: (name, lowest, highest, unit); None: no bound on that side.
+_BOUNDS = (
+    ("max_embed_depth", 0, 100, ""),
+    ("exec_workers", 0, 256, " processes (0: one per CPU core)"),
+    ("exec_timeout", 0.001, None, " seconds"),
+    ("exec_memory_mb", 0, None, " MB (0: no limit)"),
+    ("render_timeout", 0, None, " CPU seconds (0: no limit)"),
+    ("max_vault_entries", 1, None, ""),
+)
+
+
+def _out_of_bounds(name: str, value, low, high, unit: str) -> str | None:
+    if low is not None and value < low or high is not None and value > high:
+        if high is None:
+            allowed = f"at least {low:g}"
+        else:
+            allowed = f"from {low:g} to {high:g}"
+        return f"{name}: {value!r} is out of range; write a value {allowed}{unit}"
+    return None

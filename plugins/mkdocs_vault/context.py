@@ -36,6 +36,7 @@ class BuildContext:
     options: VaultConfig
     mkdocs_config: MkDocsConfig | None = None
     user_nav: list | None = None  # the `nav` of mkdocs.yml, before any feature sets one
+    execute: bool = False  # run snippets: the `execute` option and the environment agree
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     index: VaultIndex = field(default_factory=VaultIndex)
     renderer: LinkRenderer | None = None

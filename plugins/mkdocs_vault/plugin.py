@@ -34,6 +34,7 @@ from mkdocs.structure.pages import Page
 from . import excalidraw
 from .anchors import AnchorMaker
 from .config import VaultConfig
+from .config import check as check_options
 from .confine import OUTSIDE_HINT, OUTSIDE_MESSAGE, escaping_symlink
 from .context import BuildContext
 from .features import FEATURES, Feature
@@ -53,6 +54,9 @@ from .walk import WalkReport, take_over, watch_without_following_links
 log = get_plugin_logger(__name__)
 
 __all__ = ["SITE_ASSETS", "VaultConfig", "VaultPlugin"]
+
+# `MKDOCS_VAULT_EXECUTE=0` turns execution off whatever mkdocs.yml says (untrusted vaults).
+EXECUTE_ENV = "MKDOCS_VAULT_EXECUTE"
 
 # Where a note's page ends: `on_post_page` puts what features add after a note there.
 _AFTER_NOTE = "<!-- mkdocs-vault: after note -->"
@@ -88,6 +92,8 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         """MkDocs loads the options after `__init__`: the context reads these."""
         result = super().load_config(options, config_file_path)
         self.ctx.options = self.config
+        # The environment's word on execution, read once per config, where options come in.
+        self.ctx.execute = self.config.execute and os.environ.get(EXECUTE_ENV, "1") != "0"
         return result
 
     # The build's state, as other code and tests read it.
@@ -110,6 +116,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
     def _on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
+        check_options(self.config, config)  # PluginError: the build stops, saying why
         self.ctx.options = self.config  # MkDocs loads the options after __init__
         self.features = self._features()
         self.ctx.mkdocs_config = config

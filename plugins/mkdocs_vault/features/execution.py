@@ -7,7 +7,6 @@ start early and live across rebuilds; `snippets/` is watched, the cache never (n
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
@@ -31,8 +30,9 @@ class Execution(Feature):
         self.early_pool: WorkerPool | None = None
 
     def enabled(self) -> bool:
-        """The `execute` option, unless `MKDOCS_VAULT_EXECUTE=0` turns it off."""
-        return self.options.execute and os.environ.get("MKDOCS_VAULT_EXECUTE", "1") != "0"
+        """The `execute` option, unless `MKDOCS_VAULT_EXECUTE=0` turns it off (read once,
+        with the options: `BuildContext.execute`)."""
+        return self.ctx.execute
 
     # -- the site and the process -----------------------------------------------------
     def configure(self, config) -> None:
