@@ -77,15 +77,15 @@ def test_rebuild_in_the_same_process_rescans_only_changed_notes(tmp_path, monkey
     """mkdocs serve keeps the plugin between rebuilds: unchanged notes are not re-scanned."""
     import os
 
-    import mkdocs_vault.plugin as plugin_module
+    import mkdocs_vault.vault_files as vault_files  # where notes are scanned
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     write_vault(tmp_path, {"A.md": "# A\n\n[[B]]\n", "B.md": "# B\n\n## Old\n"})
     config = load_config(str(write_config(tmp_path)))
     scanned = []
-    real_scan = plugin_module.scan_note
-    monkeypatch.setattr(plugin_module, "scan_note", lambda text: scanned.append(text) or real_scan(text))
+    real_scan = vault_files.scan_note
+    monkeypatch.setattr(vault_files, "scan_note", lambda text: scanned.append(text) or real_scan(text))
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:

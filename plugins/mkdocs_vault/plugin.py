@@ -7,9 +7,9 @@ A thin adapter between MkDocs' events and the build: it keeps one `BuildContext`
 * `on_config`  — read the `toc` slugify; have MkDocs list the vault with our bounded
                  walk (`walk.py`); features configure; then our Markdown extensions go
                  last (the note parser takes over from Python-Markdown's processors).
-* `on_files`   — scan and index every note and attachment (once per build, reusing the
-                 scan of an unchanged file under serve), drop `publish: false` notes and
-                 files a symlink brings in; features add their files; the renderer is made.
+* `on_files`   — scan and index every note and attachment (`vault_files.py`: once per
+                 build, reusing the scan of an unchanged file under serve; unpublished and
+                 out-of-vault files dropped); features add their files; the renderer is made.
 * `on_page_read_source` — hand MkDocs the text scanned in `on_files` (one disk read),
                           with properties only from a `---` block.
 * `on_page_markdown` — tell the renderer which note the page is; cut a note that passes
@@ -35,20 +35,20 @@ from . import excalidraw
 from .anchors import AnchorMaker
 from .config import VaultConfig
 from .config import check as check_options
-from .confine import OUTSIDE_HINT, OUTSIDE_MESSAGE, escaping_symlink
 from .context import BuildContext
 from .features import FEATURES, Feature
 from .features.assets import SITE_ASSETS, offline_shim
 from .features.execution import Execution
 from .ids import SafeIdsExtension, line_of, unsafe_id_problem
-from .index import Note, VaultIndex
+from .index import Note
 from .limits import plain_text_html, split_at_cut
 from .markdown_ext import VaultMarkdownExtension
 from .obsidian_markdown import ignored_extensions
 from .properties import front_matter_aliases
 from .render import LinkRenderer
-from .scan import ScanResult, scan_note, source_for_mkdocs
+from .scan import source_for_mkdocs
 from .tags import front_matter_line
+from .vault_files import VaultFiles
 from .walk import WalkReport, take_over, watch_without_following_links
 
 log = get_plugin_logger(__name__)
@@ -71,8 +71,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self.ctx = BuildContext(self.config)
         self._instances: dict[type[Feature], Feature] = {}
         self.features = self._features()
-        self._scans: dict[Path, tuple[tuple[int, int], ScanResult]] = {}
-        self._sources: dict[str, str] = {}
+        self.vault = VaultFiles()  # the scan + index step, its scans kept across builds
         self._plain_rest: dict[str, str] = {}  # src_uri → the source past a note's limit
         self._walk = WalkReport()  # what `walk.py` left out of this build's file list
 
@@ -194,41 +193,14 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             return None
         ctx = self.ctx
         ctx.reset()
-        self._sources.clear()
         self._plain_rest.clear()
-        index = VaultIndex(self.anchor_maker)
         base_dir = ctx.base_dir
         for path, message, hint in self._walk.problems:
             display = os.path.relpath(path, base_dir).replace(os.sep, "/")
             ctx.diagnostics.report(display, 1, message, hint)
-        unpublished = []
-        docs_dir = Path(config.docs_dir)
-        for file in files:
-            if file.abs_src_path is not None and self._refused(file, docs_dir, base_dir):
-                unpublished.append(file)  # left out before the index can link to it
-                continue
-            if file.is_documentation_page():
-                if file.abs_src_path is None:
-                    note = index.add_note(file.src_uri, file.content_string, None, file.src_uri)
-                else:
-                    path = Path(file.abs_src_path)
-                    display = os.path.relpath(file.abs_src_path, base_dir).replace(os.sep, "/")
-                    scan = self._scan(path, file.src_uri)
-                    if scan.encoding_error:
-                        ctx.diagnostics.report(display, 1, scan.encoding_error, "save it as UTF-8")
-                        unpublished.append(file)
-                        continue
-                    note = index.add_note(file.src_uri, "", path, display, scan)
-                for line, message, hint in note.scan.problems:
-                    ctx.diagnostics.report(note.display_path, line, message, hint)
-                if note.scan.meta_error:
-                    ctx.diagnostics.report(note.display_path, 1, note.scan.meta_error, "fix the YAML")
-                if not note.published:
-                    unpublished.append(file)
-            else:
-                index.add_attachment(file.src_uri)
-        for file in unpublished:
-            files.remove(file)
+        index = self.vault.index(
+            files, Path(config.docs_dir), base_dir, self.anchor_maker, ctx.diagnostics
+        )
         ctx.index = index
         for feature in self.features:
             feature.files(files, config)
@@ -249,39 +221,6 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             feature.rendering()
         return files
 
-    def _refused(self, file, docs_dir: Path, base_dir: Path) -> bool:
-        """Report and refuse a file that a symlink brings in from outside the vault."""
-        link = escaping_symlink(Path(file.abs_src_path), docs_dir)
-        if link is None:
-            return False
-        display = os.path.relpath(link, base_dir).replace(os.sep, "/")
-        self.ctx.diagnostics.report(display, 1, OUTSIDE_MESSAGE, OUTSIDE_HINT)
-        return True
-
-    def _scan(self, path: Path, src_uri: str) -> ScanResult:
-        """Scan a note, reusing the last scan while the file is unchanged (serve rebuilds).
-
-        The text read here is handed to MkDocs in `on_page_read_source`, so each note
-        is read from disk once per build, not twice.
-        """
-        stat = path.stat()
-        key = (stat.st_mtime_ns, stat.st_size)
-        cached = self._scans.get(path)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-            self._sources[src_uri] = text
-        except UnicodeDecodeError as error:
-            # MkDocs would stop the whole build on it: the note is reported and left out.
-            scan = ScanResult(encoding_error=f"not UTF-8 text (byte {error.start}); left out")
-            self._scans[path] = (key, scan)
-            return scan
-        scan = scan_note(text)
-        self._scans[path] = (key, scan)
-        return scan
-
     def _nested_markdown(self, renderer: LinkRenderer) -> markdown.Markdown:
         """A fresh Markdown with the page's extensions, for a transclusion."""
         config = self.ctx.mkdocs_config
@@ -294,7 +233,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
     def on_page_read_source(self, /, *, page: Page, config) -> str | None:
         """Give MkDocs the text `on_files` already read (once; then it is dropped), with
         properties only from a `---` block, as Obsidian reads them (`source_for_mkdocs`)."""
-        source = self._sources.pop(page.file.src_uri, None)
+        source = self.vault.source(page.file.src_uri)
         if not self.config.enabled or page.file.generated_by is not None:
             return source  # a generated page (ours or another plugin's): MkDocs' own rules
         if source is None:
