@@ -12,8 +12,7 @@ from pathlib import Path
 
 import yaml
 from bs4 import BeautifulSoup
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
+from mkdocs_vault.build_api import build_site
 
 MARKDOWN_EXTENSIONS = [
     {"toc": {"permalink": True}},
@@ -58,15 +57,6 @@ class Build:
         return BeautifulSoup(self.html(src_uri), "html.parser")
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
 def write_vault(root: Path, notes: dict[str, str | bytes]) -> Path:
     """Write `{path: content}` under `root/vault` (text is dedented)."""
     vault = root / "vault"
@@ -101,25 +91,15 @@ def write_config(root: Path, theme: str = "mkdocs", plugins=("vault",), extra: d
 
 
 def run_build(config_file: Path, strict: bool = False) -> Build:
-    """Build in this process, collecting every log record."""
-    handler = _Collect()
-    logger = logging.getLogger("mkdocs")
-    previous_level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
+    """Build in this process (`build_api.build_site`), from the config's folder, collecting
+    every log record."""
     cwd = os.getcwd()
     try:
         os.chdir(config_file.parent)
-        config = load_config(config_file=str(config_file), strict=strict)
-        try:
-            build(config)
-        finally:
-            config.plugins.on_shutdown()  # stop snippet workers, as `mkdocs build` does
+        result = build_site(config_file, strict=strict)
     finally:
         os.chdir(cwd)
-        logger.removeHandler(handler)
-        logger.setLevel(previous_level)
-    return Build(config_file.parent, config_file.parent / "site", handler.records, config)
+    return Build(config_file.parent, config_file.parent / "site", result.records, result.config)
 
 
 def build_vault(root: Path, notes: dict[str, str | bytes], **config) -> Build:

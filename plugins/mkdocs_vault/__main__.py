@@ -12,7 +12,6 @@ touched. `clear-cache` removes the snippet cache (results, figures, scratch).
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import shutil
 import sys
@@ -21,32 +20,14 @@ from pathlib import Path
 
 
 def _check(config_file: str) -> int:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort
+    from .build_api import build_site
 
-    problems: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            if record.levelno >= logging.WARNING:
-                problems.append(record.getMessage())
-
-    handler = Collect()
-    logging.getLogger("mkdocs").addHandler(handler)
     site = tempfile.mkdtemp(prefix="mkdocs-vault-check-")
     try:
-        config = load_config(config_file=config_file, strict=True, site_dir=site)
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            build(config)
-        except Abort:
-            pass
-        finally:
-            config.plugins.on_shutdown()
+        result = build_site(config_file, strict=True, site_dir=site, keep_going=True)
     finally:
-        logging.getLogger("mkdocs").removeHandler(handler)
         shutil.rmtree(site, ignore_errors=True)
+    problems = result.warnings
     for problem in problems:
         print(problem.removeprefix("mkdocs_vault: "))
     print(f"{len(problems)} problem(s)" if problems else "no problems")
