@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from helpers import write_config, write_vault
 from mkdocs.exceptions import Abort
-
 from mkdocs_vault.build_api import build_site
 
 

@@ -13,10 +13,9 @@ from bs4 import BeautifulSoup
 from helpers import build_vault
 from hypothesis import example, given
 from hypothesis import strategies as st
-from test_properties import RENDER, VAULT_RENDER, render
-
 from mkdocs_vault.comments import strip_comments
 from mkdocs_vault.scan import scan_note
+from test_properties import RENDER, VAULT_RENDER, render
 
 # A note shaped like the owner's seed notes (headings, math, links, an image), with a
 # draft section commented out: a heading, a link to a missing note, a fence holding `%%`.

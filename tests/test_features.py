@@ -5,12 +5,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import mkdocs_vault.features as features
+import mkdocs_vault.plugin as plugin_module
 import pytest
 from bs4 import BeautifulSoup
 from helpers import build_vault
-
-import mkdocs_vault.features as features
-import mkdocs_vault.plugin as plugin_module
 from mkdocs_vault.features.base import Feature
 
 FEATURES_DIR = Path(features.__file__).parent

@@ -9,9 +9,8 @@ to pass is a change to look at.
 
 from __future__ import annotations
 
-import pytest
-
 import gfm_spec
+import pytest
 from gfm_spec import Example, parse_spec, same_structure, selected, structure
 
 # The examples our build renders differently from the spec on purpose, and why. (A single

@@ -19,6 +19,7 @@ import markdown
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from mkdocs_vault import token_tree
 from mkdocs_vault.anchors import AnchorMaker
 from mkdocs_vault.diagnostics import Diagnostics
 from mkdocs_vault.grammar import (
@@ -40,7 +41,6 @@ from mkdocs_vault.grammar import (
     split_alias,
 )
 from mkdocs_vault.index import VaultIndex, fold
-from mkdocs_vault import token_tree
 from mkdocs_vault.markdown_ext import VaultMarkdownExtension
 from mkdocs_vault.render import LinkRenderer
 from mkdocs_vault.resolve import Resolver

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 from helpers import build_vault
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
+from mkdocs.utils.meta import get_data
 from mkdocs_vault.anchors import AnchorMaker
 from mkdocs_vault.blocks import fenced_code_blocks, note_blocks
 from mkdocs_vault.diagnostics import Diagnostics
@@ -25,7 +26,6 @@ from mkdocs_vault.grammar import split_lines
 from mkdocs_vault.index import VaultIndex
 from mkdocs_vault.markdown_ext import VaultMarkdownExtension
 from mkdocs_vault.render import LinkRenderer
-from mkdocs.utils.meta import get_data
 from mkdocs_vault.scan import scan_note, source_for_mkdocs
 from pymdownx.slugs import slugify
 from test_properties import RENDER

@@ -15,8 +15,8 @@ from bs4 import BeautifulSoup
 from helpers import build_vault
 from markupsafe import Markup
 from mkdocs_vault.backlinks import context_html
-from mkdocs_vault.scan import parse_front_matter
 from mkdocs_vault.html_escape import escape_attribute
+from mkdocs_vault.scan import parse_front_matter
 from mkdocs_vault.theme_escape import escaped_value, safe_striptags
 
 # A title with every character HTML gives a meaning to, and a backslash (JSON's).

@@ -33,10 +33,10 @@ from .grammar import (
     display_text,
     parse_target,
 )
+from .html_escape import escape_attribute, escape_text
 from .index import Note
 from .limits import MAX_BACKLINKS_LISTED
 from .resolve import block_anchor
-from .html_escape import escape_attribute, escape_text
 
 log = get_plugin_logger(__name__)
 

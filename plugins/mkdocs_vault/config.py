@@ -139,7 +139,8 @@ def check(options: VaultConfig, config) -> None:
             "the vault; put it beside the vault, e.g. cache_dir: .cache/mkdocs_vault"
         )
     outputs = posixpath.normpath(options.outputs_dir.strip("/") or ".")
-    if outputs in (".", "..") or outputs.startswith("../") or Path(options.outputs_dir).is_absolute():
+    absolute = Path(options.outputs_dir).is_absolute()
+    if outputs in (".", "..") or outputs.startswith("../") or absolute:
         problems.append(
             f"outputs_dir '{options.outputs_dir}' is not a folder inside the vault; "
             "write a relative folder name, e.g. outputs_dir: _outputs"

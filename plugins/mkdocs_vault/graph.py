@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable
 
 from mkdocs.plugins import get_plugin_logger
 
-from .index import Note
 from .html_escape import escape_attribute
+from .index import Note
 
 log = get_plugin_logger(__name__)
 

@@ -38,9 +38,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from . import autolinks, callouts
+from .grammar import TAG_RE, WIKILINK_FAST_RE, is_tag
 from .highlights import highlights_plugin
 from .tasks import tasks_plugin
-from .grammar import TAG_RE, WIKILINK_FAST_RE, is_tag
 
 # ` ^block-id` as the last thing of a paragraph or list item (Obsidian: letters, digits, -).
 _BLOCK_ID_RE = re.compile(r"\^(?P<id>[A-Za-z0-9-]+)[ \t]*\Z")

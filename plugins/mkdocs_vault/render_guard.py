@@ -12,7 +12,8 @@ The budget is CPU time of this process, user and system (`ITIMER_PROF`), not wal
 a page that waits for its snippets' results spends none, so slow snippets never trip it
 (they have their own time limit). System time counts because quadratic parsing is
 often string copies the kernel pays for (page faults of huge temporaries): a
-line of a million `%` spent 76 s mostly in the kernel under a user-time-only timer. Python delivers the timer's signal between bytecodes and inside
+line of a million `%` spent 76 s mostly in the kernel under a user-time-only timer.
+Python delivers the timer's signal between bytecodes and inside
 a long regex match alike, so a runaway match is stopped where it is. The exception is a
 `BaseException`, so that no `except Exception` in an extension can swallow it.
 """

@@ -17,6 +17,8 @@ import yaml
 from mkdocs.utils.meta import YAML_RE as MKDOCS_YAML_RE
 
 from .anchors import heading_keys, heading_link_text
+from .blocks import Fence, note_blocks
+from .comments import strip_comments
 from .grammar import (
     BLOCK_ID_LINE_RE,
     BLOCK_ID_TAIL_RE,
@@ -29,8 +31,6 @@ from .grammar import (
     split_lines,
     tags_in,
 )
-from .blocks import Fence, note_blocks
-from .comments import strip_comments
 from .limits import NoteBudget
 
 _FRONT_MATTER_END = {"---", "..."}
@@ -325,7 +325,9 @@ def _cut(result: ScanResult, problem: tuple[int, str, str]) -> None:
     result.blocks = {k: b for k, b in result.blocks.items() if b.marker_line < cut}
     result.code_blocks = [c for c in result.code_blocks if c.first_line < cut]
     result.link_lines = {
-        raw: kept for raw, lines in result.link_lines.items() if (kept := [n for n in lines if n < cut])
+        raw: kept
+        for raw, lines in result.link_lines.items()
+        if (kept := [n for n in lines if n < cut])
     }
 
 

@@ -51,7 +51,9 @@ _REPLACED_TREEPROCESSORS = ("inline",)
 _LINE_ENDINGS_RE = re.compile(r"\r\n?")
 
 
-def install(md: Markdown, renderer: LinkRenderer | None, breaks: bool, obsidian: bool = True) -> None:
+def install(
+    md: Markdown, renderer: LinkRenderer | None, breaks: bool, obsidian: bool = True
+) -> None:
     """Parse pages with the note parser: replace `md.parser.parseDocument`.
 
     `renderer` renders wikilinks and embeds (None: a text without them, as in tests);
@@ -145,7 +147,7 @@ class TreeBuilder:
             elif kind == "footnote_anchor":  # a footnote that ends in no paragraph
                 self._footnote_backref(parent, token)
             elif token.nesting == 1:
-                stack.append(etree.SubElement(parent, _TAGS.get(token.tag, token.tag), _attrs(token)))
+                stack.append(etree.SubElement(parent, _tag_of(token), _attrs(token)))
             elif token.nesting == -1:
                 stack.pop()
             elif kind == "inline":
@@ -244,7 +246,8 @@ class TreeBuilder:
         if previous is not None and "id" not in previous.attrib:
             previous.set("id", block_anchor(block_id))
         else:
-            etree.SubElement(parent, "span", {"id": block_anchor(block_id), "class": _BLOCK_ID_CLASS})
+            attributes = {"id": block_anchor(block_id), "class": _BLOCK_ID_CLASS}
+            etree.SubElement(parent, "span", attributes)
 
     def _callout(self, parent: etree.Element, token: Token, title: Token) -> etree.Element:
         meta = token.meta
@@ -328,7 +331,9 @@ class TreeBuilder:
         backref.text = "\u21a9"
 
     # -- inlines --------------------------------------------------------------------------
-    def inline(self, parent: etree.Element, children: list[Token], html_as_text: bool = False) -> None:
+    def inline(
+        self, parent: etree.Element, children: list[Token], html_as_text: bool = False
+    ) -> None:
         stack = [parent]
         for token in children:
             kind = token.type
@@ -365,10 +370,11 @@ class TreeBuilder:
                 number = token.meta["id"] + 1
                 suffix = f":{token.meta['subId']}" if token.meta.get("subId") else ""
                 sup = etree.SubElement(element, "sup", {"id": f"fnref{suffix}:{number}"})
-                link = etree.SubElement(sup, "a", {"class": "footnote-ref", "href": f"#fn:{number}"})
+                attributes = {"class": "footnote-ref", "href": f"#fn:{number}"}
+                link = etree.SubElement(sup, "a", attributes)
                 link.text = str(number)
             elif token.nesting == 1:
-                stack.append(etree.SubElement(element, _TAGS.get(token.tag, token.tag), _attrs(token)))
+                stack.append(etree.SubElement(element, _tag_of(token), _attrs(token)))
             elif token.nesting == -1:
                 stack.pop()
             elif token.tag:
@@ -418,6 +424,10 @@ class TreeBuilder:
         marker = etree.Element("span", {"class": _BLOCK_ID_CLASS, "data-block-id": block_id})
         _append(parent, marker)
         self.md.vault_block_ids = True
+
+
+def _tag_of(token: Token) -> str:
+    return _TAGS.get(token.tag, token.tag)
 
 
 def _attrs(token: Token) -> dict[str, str]:

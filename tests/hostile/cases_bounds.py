@@ -10,15 +10,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from hostile.cases import Case
 from mkdocs_vault.limits import (
     MAX_BACKLINKS_LISTED,
-    MAX_TRANSCLUSIONS_PER_PAGE,
-    MAX_HEADINGS,
     MAX_COMMENT_MARKERS,
+    MAX_HEADINGS,
     MAX_TAGS,
+    MAX_TRANSCLUSIONS_PER_PAGE,
 )
 from mkdocs_vault.walk import MAX_FOLDER_DEPTH
+
+from hostile.cases import Case
 
 _HOME = {"Home.md": "# Home\n\n[[Leaf]]\n", "sub/Leaf.md": "# Leaf\n"}
 _LOOP = "symlink leads to a folder already on its path"

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from . import worker as worker_module
 from . import signals
+from . import worker as worker_module
 from .processes import kill_tree
 from .records import RecordError, decode_message, result_from_data
 from .runner import BlockResult, NoteJob
