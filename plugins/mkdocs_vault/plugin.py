@@ -4,9 +4,10 @@ A thin adapter between MkDocs' events and the build: it keeps one `BuildContext`
 (`context.py`), does the core steps itself and hands every other step to the features in
 `FEATURES` order (`features/__init__.py` says why that order):
 
-* `on_config`  — read the `toc` slugify; have MkDocs list the vault with our bounded
-                 walk (`walk.py`); features configure; then our Markdown extensions go
-                 last (the note parser takes over from Python-Markdown's processors).
+* `on_config`  — check the options (`config.py`); read the `toc` slugify; have MkDocs
+                 list the vault with our bounded walk (`walk.py`); features configure,
+                 between the page Markdown's preparation and its vault extensions, which
+                 go last (`page_markdown.py`).
 * `on_files`   — scan and index every note and attachment (`vault_files.py`: once per
                  build, reusing the scan of an unchanged file under serve; unpublished and
                  out-of-vault files dropped); features add their files; the renderer is made.
@@ -23,15 +24,15 @@ from __future__ import annotations
 
 import gc
 import os
+from functools import partial
 from pathlib import Path
 
-import markdown
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from . import excalidraw
+from . import excalidraw, page_markdown
 from .anchors import AnchorMaker
 from .config import VaultConfig
 from .config import check as check_options
@@ -39,19 +40,14 @@ from .context import BuildContext
 from .features import FEATURES, Feature
 from .features.assets import SITE_ASSETS, offline_shim
 from .features.execution import Execution
-from .ids import SafeIdsExtension, line_of, unsafe_id_problem
 from .index import Note
 from .limits import plain_text_html, split_at_cut
-from .markdown_ext import VaultMarkdownExtension
-from .obsidian_markdown import ignored_extensions
 from .properties import front_matter_aliases
 from .render import LinkRenderer
 from .scan import source_for_mkdocs
 from .tags import front_matter_line
 from .vault_files import VaultFiles
 from .walk import WalkReport, take_over, watch_without_following_links
-
-log = get_plugin_logger(__name__)
 
 __all__ = ["SITE_ASSETS", "VaultConfig", "VaultPlugin"]
 
@@ -123,53 +119,13 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._walk = take_over(config, self.config.max_vault_entries)
         toc = config.mdx_configs.get("toc", {})
         self.anchor_maker = AnchorMaker(toc.get("slugify"), toc.get("separator", "-"))
-        # The note parser hands every fence to superfences (`token_tree.py`).
-        if "pymdownx.superfences" not in config.markdown_extensions:
-            config.markdown_extensions.append("pymdownx.superfences")
-        ignored = ignored_extensions(config.markdown_extensions)
-        if ignored:
-            log.info(
-                "notes are parsed as Obsidian Markdown (CommonMark + GFM); these "
-                "markdown_extensions add syntax notes do not use: %s",
-                ", ".join(ignored),
-            )
+        page_markdown.prepare(config)
         for feature in self.features:
             feature.configure(config)
-        # Last: the note parser takes over from the processors the extensions above register
-        # (superfences' among them, whose preprocessor then renders each fence it finds).
-        config.markdown_extensions.append(
-            VaultMarkdownExtension(
-                lambda: self.ctx.renderer,
-                float(self.config.render_timeout),
-                self._report_unrendered,
-                breaks=not self.config.strict_line_breaks,
-            )
-        )
-        config.markdown_extensions.append(SafeIdsExtension(self._report_unsafe_id))
+        page_markdown.install(config, self.ctx)  # last (`page_markdown.py` says why)
         return config
 
     on_config = CombinedEvent(_offline_polyfill, _on_config)
-
-    def _report_unrendered(self, reason: str, hint: str) -> None:
-        """A page `render_guard` gave up on: say which, why, and what to look for."""
-        renderer = self.ctx.renderer
-        if renderer is None or not renderer.stack:
-            return
-        note = renderer.stack[0].note
-        self.ctx.diagnostics.report(
-            note.display_path,
-            note.scan.body_start if note.scan else 1,
-            f"note not rendered: {reason}; its source is shown as plain text",
-            hint,
-        )
-
-    def _report_unsafe_id(self, raw: str, published: str, heading: bool) -> None:
-        """An id that could break out of an attribute (`ids.py`), at the line it is written."""
-        note = self.ctx.origin_note()
-        if note is not None:
-            message, hint = unsafe_id_problem(raw, published, heading)
-            line = line_of(note.lines, raw, note.scan.body_start)
-            self.ctx.diagnostics.report(note.display_path, line, message, hint)
 
     def on_serve(self, server, /, *, config, builder):
         if self.config.enabled:
@@ -212,7 +168,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             index,
             ctx.diagnostics,
             files,
-            markdown_factory=self._nested_markdown,
+            markdown_factory=partial(page_markdown.nested_markdown, self.ctx),
             max_embed_depth=self.config.max_embed_depth,
         )
         ctx.ledger.reset(index.notes, math="pymdownx.arithmatex" in config.markdown_extensions)
@@ -220,14 +176,6 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         for feature in self.features:
             feature.rendering()
         return files
-
-    def _nested_markdown(self, renderer: LinkRenderer) -> markdown.Markdown:
-        """A fresh Markdown with the page's extensions, for a transclusion."""
-        config = self.ctx.mkdocs_config
-        assert config is not None
-        return markdown.Markdown(
-            extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {}
-        )
 
     # -- pages --------------------------------------------------------------------------
     def on_page_read_source(self, /, *, page: Page, config) -> str | None:
