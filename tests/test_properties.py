@@ -23,8 +23,8 @@ from mkdocs_vault import token_tree
 from mkdocs_vault.anchors import AnchorMaker
 from mkdocs_vault.diagnostics import Diagnostics
 from mkdocs_vault.grammar import (
-    ATX_HEADING_RE,
     BLOCK_ID_LINE_RE,
+    BLOCK_ID_TAIL_AT_RE,
     BLOCK_ID_TAIL_RE,
     CODE_SPAN_RE,
     FENCE_RE,
@@ -84,7 +84,7 @@ ALL_PATTERNS = [
     BLOCK_ID_TAIL_RE,
     BLOCK_ID_LINE_RE,
     SIZE_RE,
-    ATX_HEADING_RE,
+    BLOCK_ID_TAIL_AT_RE,
     FENCE_RE,
     SUPERFENCE_OPENER_RE,
     CODE_SPAN_RE,

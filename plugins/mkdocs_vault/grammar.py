@@ -23,9 +23,8 @@ WIKILINK_PATTERN = (
     r"(?P<embed>!?)"  # `!` makes it an embed
     r"\[\[(?P<body>[^\[\]\n]*?)\]\]"  # target and optional |text; no brackets or newlines inside
 )
-# The same without the look-behind and the optional `!`, so the regex engine can jump
-# straight to each `[[` (Python-Markdown searches every text node with it); the inline
-# processor checks the character before the match itself.
+# The same without the look-behind and the optional `!`, matched where the note parser
+# stands on `[[` (`obsidian_markdown._vault_link` reads the `!` and escapes itself).
 WIKILINK_FAST_PATTERN = r"\[\[(?P<body>[^\[\]\n]*?)\]\]"
 WIKILINK_RE = re.compile(WIKILINK_PATTERN)
 WIKILINK_FAST_RE = re.compile(WIKILINK_FAST_PATTERN)
@@ -36,8 +35,9 @@ INLINE_COMMENT_RE = re.compile(r"%%(?P<text>.*?)%%", re.DOTALL)
 # `^block-id` at the very end of a paragraph or list item, after a space.
 # Obsidian allows Latin letters, digits and dashes.
 BLOCK_ID_TAIL_RE = re.compile(r"(?:(?<=\s)|^)\^(?P<id>[A-Za-z0-9-]+)[ \t]*$")
-# Literal-first form for the inline processor, which checks the preceding space itself.
-BLOCK_ID_TAIL_FAST_PATTERN = r"\^(?P<id>[A-Za-z0-9-]+)[ \t]*$"
+# The same matched where the note parser stands on a `^` (it checks the space before
+# itself): the id must end the block's text (`\Z`), which is what the parser hands it.
+BLOCK_ID_TAIL_AT_RE = re.compile(r"\^(?P<id>[A-Za-z0-9-]+)[ \t]*\Z")
 
 # A `^block-id` line of its own (it names the block right before it).
 BLOCK_ID_LINE_RE = re.compile(r"^[ \t]*\^(?P<id>[A-Za-z0-9-]+)[ \t]*$")
@@ -55,14 +55,6 @@ ATTR_LIST_RE = re.compile(r"\{[^{}\n]*\}")
 
 # An image size after the pipe: `300` or `300x200`.
 SIZE_RE = re.compile(r"^(?P<width>\d+)(?:x(?P<height>\d+))?$")
-
-# ATX heading as Obsidian (and CommonMark) reads it: a space after the hashes
-# is required, so `#tag` at the start of a line stays a tag. The text ends at its last
-# character that is no space; read as `.*?` before `[ \t]*$` it would take time
-# quadratic in a run of spaces inside it (a 32 KB heading line: seconds).
-ATX_HEADING_RE = re.compile(
-    r"^ {0,3}(?P<hashes>#{1,6})(?:[ \t]+(?P<text>(?:[ \t]*[^ \t])*))?[ \t]*$"
-)
 
 # Code fence opener/closer (``` or ~~~, at least three).
 FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")

@@ -29,7 +29,6 @@ built once per process (building one costs more than parsing a note).
 from __future__ import annotations
 
 import functools
-import re
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -38,13 +37,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from . import autolinks, callouts
-from .grammar import TAG_RE, WIKILINK_FAST_RE, is_tag
+from .grammar import BLOCK_ID_TAIL_AT_RE, TAG_RE, WIKILINK_FAST_RE, is_tag
 from .highlights import highlights_plugin
 from .tasks import tasks_plugin
-
-# ` ^block-id` as the last thing of a paragraph or list item (Obsidian: letters, digits, -).
-_BLOCK_ID_RE = re.compile(r"\^(?P<id>[A-Za-z0-9-]+)[ \t]*\Z")
-
 
 # How deep blocks may nest (lists in lists, quotes in quotes). Past it markdown-it stops
 # parsing the deeper content and drops it, so `token_tree` refuses such a note instead
@@ -103,7 +98,7 @@ def _block_id(state: StateInline, silent: bool) -> bool:
     src, pos = state.src, state.pos
     if src[pos] != "^" or (pos > 0 and not src[pos - 1].isspace()):
         return False
-    match = _BLOCK_ID_RE.match(src, pos, state.posMax)
+    match = BLOCK_ID_TAIL_AT_RE.match(src, pos, state.posMax)
     if match is None:
         return False
     if not silent:
